@@ -1,0 +1,28 @@
+"""Vigie: the application package. ``create_app`` is the one place it is assembled."""
+from __future__ import annotations
+
+from flask import Flask
+
+from app.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Assemble the Flask application from validated settings."""
+    from app import web
+    from app.api.routes import blueprint as api_blueprint
+    from app.auth.routes import blueprint as auth_blueprint
+    from app.health import blueprint as health_blueprint
+    from app.map.routes import blueprint as map_blueprint
+
+    settings = settings or Settings.from_env()
+    flask_app = Flask(__name__, static_folder="../static", static_url_path="/static")
+    web.configure(flask_app, settings)
+    for blueprint in (
+        health_blueprint,
+        auth_blueprint,
+        map_blueprint,
+        api_blueprint,
+    ):
+        flask_app.register_blueprint(blueprint)
+    web.refuse_demo_passwords_outside_demo(flask_app)
+    return flask_app

@@ -1,0 +1,1 @@
+"""Accounts, roles, commune scopes and login sessions."""

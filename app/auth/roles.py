@@ -1,0 +1,40 @@
+"""Roles and what each may do. One table, read by routes and services alike."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    ASSET_MANAGER = "asset_manager"
+    DISPATCHER = "dispatcher"
+    FIELD_AGENT = "field_agent"
+    COUNCILLOR = "councillor"
+
+
+class Permission(StrEnum):
+    VIEW_MAP = "view_map"
+    EDIT_INVENTORY = "edit_inventory"
+    MANAGE_ASSET_TYPES = "manage_asset_types"
+    PLAN_INTERVENTIONS = "plan_interventions"
+    DO_FIELD_WORK = "do_field_work"
+    VIEW_REPORTS = "view_reports"
+    MANAGE_USERS = "manage_users"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.ASSET_MANAGER: frozenset(
+        {Permission.VIEW_MAP, Permission.EDIT_INVENTORY, Permission.VIEW_REPORTS}
+    ),
+    Role.DISPATCHER: frozenset(
+        {Permission.VIEW_MAP, Permission.PLAN_INTERVENTIONS, Permission.VIEW_REPORTS}
+    ),
+    Role.FIELD_AGENT: frozenset({Permission.VIEW_MAP, Permission.DO_FIELD_WORK}),
+    Role.COUNCILLOR: frozenset({Permission.VIEW_MAP, Permission.VIEW_REPORTS}),
+}
+
+
+def role_allows(role: Role, permission: Permission) -> bool:
+    """Whether ``role`` carries ``permission``."""
+    return permission in ROLE_PERMISSIONS[role]

@@ -1,0 +1,105 @@
+"""The ``vigie`` command: users, territory and demo data. One commit per command.
+
+It does not build the web app, so it still works when the app refuses to start
+(e.g. to change a demo password outside demo mode).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy.orm import Session
+
+from app.auth import services as auth_services
+from app.auth.roles import Role
+from app.db import make_engine, make_session_factory
+from app.errors import DomainError
+from app.settings import Settings, SettingsError
+
+
+def _open_session() -> tuple[Settings, Session]:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        raise click.ClickException(f"invalid setting {error}") from None
+    return settings, make_session_factory(make_engine(settings.database_url, pool_size=1))()
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.group()
+def cli() -> None:
+    """Vigie administration commands."""
+
+
+@cli.command("create-user")
+@click.argument("login")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--name", "display_name", help="Name shown in the interface.")
+@click.option("--commune", "communes", multiple=True, help="INSEE code the user is limited to (repeatable).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(login: str, role: str, display_name: str | None, communes: tuple[str, ...], password_stdin: bool) -> None:
+    """Create a user account."""
+    _, session = _open_session()
+    with session:
+        try:
+            user = auth_services.create_user(
+                session, login, _read_password(password_stdin), role, display_name, list(communes)
+            )
+        except DomainError as error:
+            details = "; ".join(f"{field}: {msg}" for field, msg in error.field_errors.items())
+            raise click.ClickException(f"{error.message}: {details}") from None
+        session.commit()
+        click.echo(f"created user {user.login} ({user.role})")
+
+
+@cli.command("set-password")
+@click.argument("login")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password_command(login: str, password_stdin: bool) -> None:
+    """Change a user's password and end their open sessions."""
+    _, session = _open_session()
+    with session:
+        try:
+            auth_services.set_password(session, login, _read_password(password_stdin))
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        session.commit()
+        click.echo(f"password of {login} changed")
+
+
+@cli.command("load-demo")
+def load_demo_command() -> None:
+    """Load the Dijon Métropole demo (territory, accounts). Safe to run again."""
+    from app.demo.dijon import DEMO_PASSWORD, load_demo
+
+    settings, session = _open_session()
+    with session:
+        accounts = load_demo(session, settings.storage_srid)
+        session.commit()
+    click.echo("Dijon Métropole demo loaded. Demo logins (password: %s):" % DEMO_PASSWORD)
+    for account in accounts:
+        click.echo(f"  {account.login:<11} {account.role}")
+
+
+@cli.command("load-communes")
+@click.argument("geojson", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--outline-name", default="Territoire", show_default=True)
+def load_communes_command(geojson: Path, outline_name: str) -> None:
+    """Load communes from a WGS84 GeoJSON file with properties code and nom."""
+    from app.territory.services import load_communes
+
+    settings, session = _open_session()
+    with session:
+        count = load_communes(session, geojson, settings.storage_srid, outline_name=outline_name)
+        session.commit()
+    click.echo(f"{count} communes loaded")
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,48 @@
+"""Database foundation: declarative base, engine and session factory.
+
+Plain SQLAlchemy 2.0, no Flask import: services, jobs and the CLI use it alike.
+"""
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import Engine, MetaData, create_engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from app.settings import parse_storage_srid
+
+# The storage SRID is a schema decision fixed at installation time: geometry columns
+# are typed with it, so changing it later takes a migration that reprojects every
+# table. It is read once here so that models and migrations agree.
+STORAGE_SRID: int = parse_storage_srid(os.environ)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def make_engine(database_url: str, *, pool_size: int = 5) -> Engine:
+    """Create the engine; psycopg's automatic server-side prepare is off.
+
+    On this workload psycopg 3 switched bbox queries to a generic plan after a few
+    runs and got 4-5x slower (docs/performance.md), so statements are not prepared.
+    """
+    return create_engine(
+        database_url,
+        pool_size=pool_size,
+        pool_pre_ping=True,
+        connect_args={"prepare_threshold": None, "application_name": "vigie"},
+    )
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Return the session factory used by every entry point."""
+    return sessionmaker(bind=engine, expire_on_commit=False)

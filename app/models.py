@@ -1,0 +1,3 @@
+"""Imports every domain's models so that Base.metadata knows all tables (Alembic)."""
+from app.auth.models import LoginSession, User, user_communes  # noqa: F401
+from app.territory.models import Commune, TerritoryOutline  # noqa: F401

@@ -1,0 +1,1 @@
+"""The territory: communes and the outline of the whole métropole."""

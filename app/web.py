@@ -1,0 +1,212 @@
+"""Flask glue only: per-request database session, login manager, CSRF, i18n,
+security headers, and the mapping of domain errors to HTTP answers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import Babel, gettext, lazy_gettext
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from redis import Redis
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.auth import services as auth_services
+from app.auth.throttle import LoginThrottle
+from app.demo.dijon import DEMO_ACCOUNTS, DEMO_PASSWORD
+from app.db import make_engine, make_session_factory
+from app.errors import Conflict, DomainError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from app.settings import SUPPORTED_LANGUAGES, Settings
+
+
+@dataclass(frozen=True)
+class AppServices:
+    """What the web layer holds for the life of the process."""
+
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    redis: Redis
+    login_throttle: LoginThrottle
+
+
+def configure(app: Flask, settings: Settings) -> None:
+    """Attach settings, services and Flask extensions to ``app``."""
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        SESSION_COOKIE_NAME="vigie_session",
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the login session
+        BABEL_DEFAULT_LOCALE=settings.default_language,
+        BABEL_TRANSLATION_DIRECTORIES="translations",
+        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+    )
+    engine = make_engine(settings.database_url)
+    redis = Redis.from_url(settings.redis_url)
+    app.extensions["vigie"] = AppServices(
+        settings=settings,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        redis=redis,
+        login_throttle=LoginThrottle(redis, settings.login_max_failures, settings.login_lockout_seconds),
+    )
+    CSRFProtect(app)
+    Babel(app, locale_selector=current_language)
+    _configure_login(app)
+    _register_error_handlers(app)
+    app.teardown_appcontext(_close_db_session)
+    app.after_request(_security_headers)
+    app.context_processor(
+        lambda: {
+            "current_language": current_language(),
+            "languages": SUPPORTED_LANGUAGES,
+            "role_label": role_label,
+        }
+    )
+
+
+ROLE_LABELS = {
+    "admin": lazy_gettext("Administrator"),
+    "asset_manager": lazy_gettext("Asset manager"),
+    "dispatcher": lazy_gettext("Dispatcher"),
+    "field_agent": lazy_gettext("Field agent"),
+    "councillor": lazy_gettext("Councillor"),
+}
+
+
+def role_label(role: str) -> str:
+    """The role's name in the user's language."""
+    return str(ROLE_LABELS.get(role, role))
+
+
+def services() -> AppServices:
+    """The process-wide services of the running app."""
+    return current_app.extensions["vigie"]
+
+
+def db_session() -> Session:
+    """The request's database session, opened on first use, closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = services().session_factory()
+    return g.db_session
+
+
+def current_language() -> str:
+    """The language chosen in this browser session, else the user's, else the default."""
+    from flask_login import current_user
+
+    chosen = session.get("language")
+    if chosen in SUPPORTED_LANGUAGES:
+        return chosen
+    user_language = getattr(current_user, "language", None)
+    if user_language in SUPPORTED_LANGUAGES:
+        return user_language
+    return services().settings.default_language
+
+
+def wants_json() -> bool:
+    """Whether the caller is an API client rather than a page."""
+    return request.path.startswith(("/api/", "/ogc/")) or request.accept_mimetypes.best == "application/json"
+
+
+def refuse_demo_passwords_outside_demo(app: Flask) -> None:
+    """Stop start-up while a demo account still has the public demo password."""
+    if services_of(app).settings.demo_mode:
+        return
+    with services_of(app).session_factory() as db:
+        exposed = auth_services.users_still_on_password(
+            db, [account.login for account in DEMO_ACCOUNTS], DEMO_PASSWORD
+        )
+    if exposed:
+        raise RuntimeError(
+            "refusing to start outside demo mode: the account(s) "
+            + ", ".join(exposed)
+            + f" still have the demo password; change it with `vigie set-password LOGIN` "
+            "or set VIGIE_DEMO_MODE=1"
+        )
+
+
+def services_of(app: Flask) -> AppServices:
+    return app.extensions["vigie"]
+
+
+def _configure_login(app: Flask) -> None:
+    manager = LoginManager(app)
+    manager.login_view = "auth.login"
+    manager.login_message = None
+    manager.session_protection = None  # sessions are revocable server-side instead
+
+    @manager.user_loader
+    def load_user(token: str):
+        return auth_services.user_for_session_token(db_session(), token)
+
+    @manager.unauthorized_handler
+    def unauthorized():
+        if wants_json():
+            return jsonify(error="authentication_required", message=gettext("Please log in.")), 401
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _register_error_handlers(app: Flask) -> None:
+    statuses: list[tuple[type[DomainError], int]] = [
+        (NotFound, 404),
+        (PermissionDenied, 403),
+        (ValidationFailed, 422),
+        (InvalidTransition, 409),
+        (Conflict, 409),
+    ]
+    for error_class, status in statuses:
+        app.register_error_handler(error_class, _domain_error_handler(status))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        message = gettext("The form has expired or was not sent by Vigie. Please try again.")
+        if wants_json():
+            return jsonify(error="csrf", message=message), 400
+        return render_template("error.html", status=400, message=message), 400
+
+    for status, text in (
+        (403, lazy_gettext("You are not allowed to do this.")),
+        (404, lazy_gettext("Page not found.")),
+    ):
+        app.register_error_handler(status, _http_error_handler(status, text))
+
+
+def _domain_error_handler(status: int):
+    def handle(error: DomainError):
+        db_session().rollback()
+        if wants_json():
+            body: dict = {"error": type(error).__name__, "message": error.message}
+            if error.field_errors:
+                body["fields"] = error.field_errors
+            if isinstance(error, Conflict):
+                body["current"], body["submitted"] = error.current, error.submitted
+            return jsonify(body), status
+        return render_template("error.html", status=status, message=error.message), status
+
+    return handle
+
+
+def _http_error_handler(status: int, text: str):
+    def handle(_error):
+        if wants_json():
+            return jsonify(error=status, message=str(text)), status
+        return render_template("error.html", status=status, message=str(text)), status
+
+    return handle
+
+
+def _close_db_session(_exc: BaseException | None) -> None:
+    db = g.pop("db_session", None)
+    if db is not None:
+        db.close()
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response

@@ -1,0 +1,1 @@
+"""Pure GIS library: CRS, geometry and GeoJSON helpers. Never imports app/ or flask."""

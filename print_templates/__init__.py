@@ -1,0 +1,1 @@
+"""reportlab layouts: a frozen dataclass in, PDF bytes out. No database or Flask here."""

@@ -1,0 +1,211 @@
+"""Test fixtures: real PostgreSQL + PostGIS, real Redis, a real rq worker.
+
+The suite runs against its own database (``<name>_test`` beside the configured one,
+or VIGIE_TEST_DATABASE_URL) and Redis database 15 (or VIGIE_TEST_REDIS_URL), so it
+never touches the data or the queue of a running Vigie. The test database is rebuilt
+from the Alembic migrations at the start of every run; each test then runs inside a
+transaction that is rolled back (join_transaction_mode="create_savepoint").
+"""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _test_database_url() -> str:
+    if os.environ.get("VIGIE_TEST_DATABASE_URL"):
+        return os.environ["VIGIE_TEST_DATABASE_URL"]
+    base = make_url(os.environ.get("VIGIE_DATABASE_URL", "postgresql+psycopg://vigie:vigie@127.0.0.1/vigie"))
+    return base.set(database=f"{base.database}_test").render_as_string(hide_password=False)
+
+
+def _test_redis_url() -> str:
+    if os.environ.get("VIGIE_TEST_REDIS_URL"):
+        return os.environ["VIGIE_TEST_REDIS_URL"]
+    base = os.environ.get("VIGIE_REDIS_URL", "redis://127.0.0.1:6379/0")
+    return re.sub(r"(/\d+)?$", "/15", base.split("?")[0], count=1)
+
+
+# Set before any app module is imported: the app, the CLI and the worker subprocess
+# all read these.
+os.environ["VIGIE_DATABASE_URL"] = _test_database_url()
+os.environ["VIGIE_REDIS_URL"] = _test_redis_url()
+os.environ.setdefault("VIGIE_SECRET_KEY", "test-secret-key-0123456789")
+os.environ["VIGIE_DEMO_MODE"] = "1"
+os.environ.setdefault("VIGIE_DEFAULT_LANGUAGE", "fr")
+
+from redis import Redis  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from app.settings import Settings  # noqa: E402
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create the database at ``url`` (connecting to its server's 'postgres')."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"),
+            {"d": target.database},
+        )
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}"'))
+        connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+def run_alembic(url: str, *commands: tuple[str, ...]) -> None:
+    """Run alembic commands (e.g. ("upgrade", "head")) against ``url``."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["configure_logger"] = False
+    engine = create_engine(url)
+    try:
+        for name, *args in commands:
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                getattr(command, name)(config, *args)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings):
+    """The migrated test database, with the Dijon territory and demo accounts committed."""
+    from app.db import make_engine
+    from app.demo.dijon import load_demo
+
+    recreate_database(settings.database_url)
+    run_alembic(settings.database_url, ("upgrade", "head"))
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        load_demo(session, settings.storage_srid)
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture()
+def db(engine):
+    """A session whose work is rolled back after the test, commits included."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    yield session
+    session.close()
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def redis(settings: Settings) -> Redis:
+    return Redis.from_url(settings.redis_url)
+
+
+@pytest.fixture(autouse=True)
+def _forget_login_failures(request):
+    """Throttling counters must not leak from one test to the next."""
+    if "redis" in request.fixturenames or "client" in request.fixturenames or "live_server" in request.fixturenames:
+        connection = request.getfixturevalue("redis")
+        for key in connection.scan_iter("vigie:login-failures:*"):
+            connection.delete(key)
+
+
+@pytest.fixture()
+def app(settings, db):
+    """The Flask app, its requests running inside the test's transaction."""
+    from app import create_app
+
+    flask_app = create_app(settings)
+    services = flask_app.extensions["vigie"]
+    connection = db.connection()
+    flask_app.extensions["vigie"] = dataclasses.replace(
+        services,
+        session_factory=lambda: Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False),
+    )
+    flask_app.config["TESTING"] = True
+    return flask_app
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+_logins = itertools.count(1)
+
+
+@pytest.fixture()
+def make_user(db):
+    """Create a user in the test transaction: make_user("councillor", communes=["21231"])."""
+    from app.auth.services import create_user
+
+    def make(role: str, password: str = "correct-horse-battery", communes: list[str] | None = None, login: str | None = None):
+        return create_user(db, login or f"{role.replace('_', '')}{next(_logins)}", password, role, commune_insee=communes)
+
+    return make
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'<meta name="csrf-token" content="([^"]+)"', html
+    )
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@pytest.fixture()
+def login_as(client, make_user):
+    """Log the test client in as a new user of ``role``; returns the user."""
+
+    def login(role: str, communes: list[str] | None = None):
+        user = make_user(role, communes=communes)
+        page = client.get("/login")
+        response = client.post(
+            "/login",
+            data={"login": user.login, "password": "correct-horse-battery", "csrf_token": csrf_token_from(page.text)},
+        )
+        assert response.status_code == 302, response.text
+        return user
+
+    return login
+
+
+@pytest.fixture(scope="session")
+def rq_worker(engine, redis):
+    """A real ``vigie-worker`` process on the test Redis database."""
+    from rq import Worker
+
+    from app.queue import QUEUE_NAME
+
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    log = open(ROOT / "test-artifacts" / "worker.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "app.worker"], env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while not any(QUEUE_NAME in w.queue_names() for w in Worker.all(connection=redis)):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("the rq worker did not start; see test-artifacts/worker.log")
+        time.sleep(0.2)
+    yield process
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()

@@ -1,0 +1,58 @@
+"""/healthz and background jobs through a real rq worker."""
+from __future__ import annotations
+
+import time
+
+from rq.job import JobStatus
+from sqlalchemy.orm import Session
+
+from app.queue import PendingJob, enqueue_after_commit, enqueue_now, job_queue
+
+
+def _wait_for(job, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while job.get_status() not in (JobStatus.FINISHED, JobStatus.FAILED):
+        assert time.monotonic() < deadline, f"job still {job.get_status()}"
+        time.sleep(0.1)
+    return job
+
+
+def test_health_job_runs_in_a_real_worker(rq_worker, redis):
+    job = _wait_for(enqueue_now(redis, PendingJob("app.jobs.health.ping", (), retries=0, timeout=60)))
+    assert job.get_status() == JobStatus.FINISHED
+    assert job.return_value()["postgis"].startswith("3.")
+
+
+def test_healthz_is_200_only_when_a_worker_listens(rq_worker, client):
+    response = client.get("/healthz")
+    assert response.status_code == 200, response.json
+    checks = response.json["checks"]
+    assert checks["database"]["ok"] and checks["postgis"]["ok"] and checks["redis"]["ok"]
+    assert checks["worker"]["count"] >= 1
+
+
+def test_healthz_is_503_without_a_worker(app, redis, monkeypatch):
+    from app import health
+
+    monkeypatch.setattr(health, "QUEUE_NAME", "a-queue-nobody-listens-to")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "failing"
+    assert response.json["checks"]["worker"]["ok"] is False
+
+
+def test_jobs_are_enqueued_on_commit_and_dropped_on_rollback(engine, redis):
+    queue = job_queue(redis)
+    queue.empty()
+    with Session(engine) as session:
+        enqueue_after_commit(session, redis, "app.jobs.health.ping", job_id="dropped-on-rollback")
+        assert queue.count == 0
+        session.rollback()
+        session.commit()
+    assert "dropped-on-rollback" not in queue.job_ids
+    with Session(engine) as session:
+        enqueue_after_commit(session, redis, "app.jobs.health.ping", job_id="sent-on-commit")
+        assert "sent-on-commit" not in queue.job_ids
+        session.commit()
+    assert "sent-on-commit" in queue.job_ids
+    queue.empty()
