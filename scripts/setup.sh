@@ -96,7 +96,7 @@ install_python_package() {
     "$VENV/bin/pip" install -q --disable-pip-version-check -e ".$extras"
     echo "$stamp" > "$VENV/.vigie-installed"
   fi
-  "$VENV/bin/pybabel" compile -q -f -d app/translations
+  "$VENV/bin/pybabel" compile -f -d app/translations >/dev/null 2>&1 || die "translations do not compile"
 }
 
 install_frontend_packages() {
