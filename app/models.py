@@ -1,3 +1,4 @@
 """Imports every domain's models so that Base.metadata knows all tables (Alembic)."""
 from app.auth.models import LoginSession, User, user_communes  # noqa: F401
+from app.inventory.models import Asset, AssetHistory, AssetType  # noqa: F401
 from app.territory.models import Commune, TerritoryOutline  # noqa: F401

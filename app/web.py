@@ -16,6 +16,7 @@ from app.auth import services as auth_services
 from app.auth.throttle import LoginThrottle
 from app.demo.dijon import DEMO_ACCOUNTS, DEMO_PASSWORD
 from app.db import make_engine, make_session_factory
+from app.i18n import Msg
 from app.errors import Conflict, DomainError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from app.settings import SUPPORTED_LANGUAGES, Settings
 
@@ -175,17 +176,24 @@ def _register_error_handlers(app: Flask) -> None:
         app.register_error_handler(status, _http_error_handler(status, text))
 
 
+def translate(message: str | Msg) -> str:
+    """A domain message in the user's language."""
+    if isinstance(message, Msg):
+        return gettext(message.template, **message.params)
+    return gettext(message)
+
+
 def _domain_error_handler(status: int):
     def handle(error: DomainError):
         db_session().rollback()
         if wants_json():
-            body: dict = {"error": type(error).__name__, "message": error.message}
+            body: dict = {"error": type(error).__name__, "message": translate(error.message)}
             if error.field_errors:
-                body["fields"] = error.field_errors
+                body["fields"] = {name: translate(m) for name, m in error.field_errors.items()}
             if isinstance(error, Conflict):
                 body["current"], body["submitted"] = error.current, error.submitted
             return jsonify(body), status
-        return render_template("error.html", status=status, message=error.message), status
+        return render_template("error.html", status=status, message=translate(error.message)), status
 
     return handle
 

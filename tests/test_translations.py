@@ -27,7 +27,7 @@ def test_every_string_in_the_code_is_in_the_catalog():
     in_code = {
         message if isinstance(message, str) else message[0]
         for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map, keywords={"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+            str(ROOT), method_map, keywords={"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "msg": None}
         )
     }
     catalog = {m.id if isinstance(m.id, str) else m.id[0] for m in _french_catalog() if m.id}

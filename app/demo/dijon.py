@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.auth.services import create_user
+from app.inventory.catalogue import load_catalogue
 from app.territory.services import CommuneMerger, load_communes
 
 COMMUNES_FILE = Path(__file__).resolve().parent.parent / "territory" / "data" / "dijon-metropole-communes-2018.geojson"
@@ -46,8 +47,9 @@ def load_dijon_territory(session: Session, storage_srid: int) -> int:
 
 
 def load_demo(session: Session, storage_srid: int) -> list[DemoAccount]:
-    """Load the territory and create the demo accounts that do not exist yet."""
+    """Load the territory, the asset-type catalogue and the missing demo accounts."""
     load_dijon_territory(session, storage_srid)
+    load_catalogue(session)
     existing = set(session.scalars(select(User.login)))
     for account in DEMO_ACCOUNTS:
         if account.login not in existing:

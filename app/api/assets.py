@@ -1,0 +1,151 @@
+"""/api/v1/assets: the registry as GeoJSON (EPSG:4326). Geometries are reprojected here,
+at the edge, to and from the storage SRID."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from flask import jsonify, request
+from flask_login import current_user
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from app.api.routes import GEOJSON, blueprint
+from app.auth.access import require_permission
+from app.auth.roles import Permission
+from app.errors import ValidationFailed
+from app.i18n import msg
+from app.inventory import queries, services
+from app.web import db_session, services as app_services
+from gis.crs import reproject
+
+MAX_LIMIT = 1000
+DEFAULT_LIMIT = 100
+
+
+@blueprint.get("/assets")
+@require_permission(Permission.VIEW_MAP)
+def list_assets():
+    """Assets filtered by bbox, type, status, commune and as-of date; paginated."""
+    args = request.args
+    limit = _int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = _int_arg("offset", 0, 0, None)
+    flt = queries.AssetFilter(
+        bbox=_bbox_arg(args.get("bbox")),
+        type_codes=_list_arg("type"),
+        statuses=_list_arg("status"),
+        communes=_list_arg("commune"),
+        as_of=_datetime_arg("as_of"),
+    )
+    features, total = queries.list_asset_features(db_session(), current_user, flt, limit, offset)
+    body = {"type": "FeatureCollection", "features": features, "numberMatched": total,
+            "numberReturned": len(features)}
+    return jsonify(body), 200, {"Content-Type": GEOJSON}
+
+
+@blueprint.post("/assets")
+@require_permission(Permission.EDIT_INVENTORY)
+def create_asset():
+    """Create an asset from a GeoJSON Feature; only properties.type and geometry are required."""
+    feature = _json_feature()
+    properties = dict(feature.get("properties") or {})
+    type_code = properties.pop("type", None)
+    db = db_session()
+    asset = services.create_asset(db, current_user, type_code, _storage_geometry(feature.get("geometry")),
+                                  app_services().settings.storage_srid, properties, feature.get("reason"))
+    db.commit()
+    return jsonify(queries.asset_feature(db, current_user, asset.id)), 201, {"Content-Type": GEOJSON}
+
+
+@blueprint.get("/assets/<int:asset_id>")
+@require_permission(Permission.VIEW_MAP)
+def get_asset(asset_id: int):
+    """One asset, current or ``as_of`` a past date."""
+    feature = queries.asset_feature(db_session(), current_user, asset_id, _datetime_arg("as_of"))
+    return jsonify(feature), 200, {"Content-Type": GEOJSON}
+
+
+@blueprint.patch("/assets/<int:asset_id>")
+@require_permission(Permission.EDIT_INVENTORY)
+def patch_asset(asset_id: int):
+    """Partial update; ``properties.version`` must be the version the client last saw (else 409)."""
+    feature = _json_feature()
+    properties = dict(feature.get("properties") or {})
+    version = properties.pop("version", None)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationFailed(msg("Missing version."), {"version": msg("Send the version you last saw (properties.version).")})
+    geometry = _storage_geometry(feature["geometry"]) if feature.get("geometry") is not None else None
+    db = db_session()
+    services.update_asset(db, current_user, asset_id, version, app_services().settings.storage_srid,
+                          geometry, properties, feature.get("reason"))
+    db.commit()
+    return jsonify(queries.asset_feature(db, current_user, asset_id)), 200, {"Content-Type": GEOJSON}
+
+
+@blueprint.get("/assets/<int:asset_id>/history")
+@require_permission(Permission.VIEW_MAP)
+def get_asset_history(asset_id: int):
+    """The asset's history, oldest first."""
+    return jsonify(history=queries.asset_history(db_session(), current_user, asset_id))
+
+
+def _json_feature() -> dict:
+    feature = request.get_json(silent=True)
+    if not isinstance(feature, dict):
+        raise ValidationFailed(msg("Send a GeoJSON Feature as JSON."))
+    return feature
+
+
+def _storage_geometry(geometry: object) -> BaseGeometry | None:
+    if geometry is None:
+        return None
+    try:
+        geom = shape(geometry)
+    except Exception:  # noqa: BLE001 - shapely raises many kinds on malformed GeoJSON
+        raise ValidationFailed(msg("Invalid geometry."), {"geometry": msg("This is not a GeoJSON geometry.")}) from None
+    if geom.is_empty:
+        return geom
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise ValidationFailed(msg("Invalid geometry."), {"geometry": msg("Coordinates must be longitude/latitude (EPSG:4326).")})
+    return reproject(geom, 4326, app_services().settings.storage_srid)
+
+
+def _int_arg(name: str, default: int, low: int, high: int | None) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+        bound = f"{low}-{high}" if high is not None else f">= {low}"
+        raise ValidationFailed(msg("Invalid parameter."), {name: msg("Expected a whole number %(bound)s.", bound=bound)})
+    return int(raw)
+
+
+def _list_arg(name: str) -> list[str]:
+    return [v for raw in request.args.getlist(name) for v in raw.split(",") if v]
+
+
+def _bbox_arg(raw: str | None) -> tuple[float, float, float, float] | None:
+    if not raw:
+        return None
+    try:
+        minx, miny, maxx, maxy = (float(v) for v in raw.split(","))
+    except ValueError:
+        raise ValidationFailed(msg("Invalid parameter."), {"bbox": msg("Expected minx,miny,maxx,maxy in longitude/latitude.")}) from None
+    if minx > maxx or miny > maxy:
+        raise ValidationFailed(msg("Invalid parameter."), {"bbox": msg("Expected minx,miny,maxx,maxy in longitude/latitude.")})
+    return minx, miny, maxx, maxy
+
+
+def _datetime_arg(name: str) -> datetime | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationFailed(msg("Invalid parameter."), {name: msg("Expected a date or date-time (ISO 8601).")}) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    if len(raw) == 10:  # a plain date means "as it was at the end of that day"
+        value += timedelta(days=1, microseconds=-1)
+    return value

@@ -1,0 +1,1 @@
+"""The asset registry: asset types (as data), assets, and their append-only history."""

@@ -1,0 +1,130 @@
+"""Asset types, assets and their history, in the storage SRID.
+
+History is append-only: each row is the full state of an asset from ``recorded_at`` on,
+with who changed what (before → after) and why. The inventory as of a date ``t`` is,
+for each asset, its latest history row recorded at or before ``t``.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Sequence,
+    SmallInteger,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import STORAGE_SRID, Base
+
+ASSET_STATUSES = ("planned", "in_service", "faulty", "out_of_service", "decommissioned")
+GEOMETRY_KINDS = ("point", "line", "polygon")
+HISTORY_CHANGES = ("created", "updated", "moved", "status_changed", "decommissioned", "replaced")
+
+asset_reference_seq = Sequence("asset_reference_seq", metadata=Base.metadata)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class AssetType(Base):
+    """A kind of asset; its attribute schema is data, editable by an administrator."""
+
+    __tablename__ = "asset_types"
+    __table_args__ = (
+        CheckConstraint("code ~ '^[a-z][a-z0-9_]*$'", name="code_snake_case"),
+        CheckConstraint(_in("geometry_kind", GEOMETRY_KINDS), name="geometry_kind_known"),
+        CheckConstraint("colour ~ '^#[0-9a-f]{6}$'", name="colour_hex"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    label_fr: Mapped[str] = mapped_column(String(120))
+    label_en: Mapped[str] = mapped_column(String(120))
+    geometry_kind: Mapped[str] = mapped_column(String(10))
+    reference_prefix: Mapped[str] = mapped_column(String(6))
+    # [{"name", "label_fr", "label_en", "kind", "required", "unit"?, "choices"?: [{"value", "label_fr", "label_en"}]}]
+    attribute_schema: Mapped[list[dict]] = mapped_column(JSONB, default=list)
+    symbol: Mapped[str] = mapped_column(String(40))
+    colour: Mapped[str] = mapped_column(String(7))
+    parent_type_codes: Mapped[list[str]] = mapped_column(ARRAY(String(40)), default=list)
+
+    def label(self, language: str) -> str:
+        """The type's name in ``language`` (fr or en)."""
+        return self.label_fr if language == "fr" else self.label_en
+
+
+class Asset(Base):
+    """The current state of one public-space asset. Never deleted: decommissioned."""
+
+    __tablename__ = "assets"
+    __table_args__ = (
+        CheckConstraint(_in("status", ASSET_STATUSES), name="status_known"),
+        CheckConstraint("condition BETWEEN 1 AND 5", name="condition_1_to_5"),
+        CheckConstraint("ST_IsValid(geom) AND NOT ST_IsEmpty(geom)", name="geom_valid"),
+        Index("ix_assets_geom", "geom", postgresql_using="gist"),
+        Index("ix_assets_type_status", "type_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    type_id: Mapped[int] = mapped_column(ForeignKey("asset_types.id"))
+    geom = mapped_column(Geometry("GEOMETRY", srid=STORAGE_SRID, spatial_index=False), nullable=False)
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    installed_on: Mapped[date | None] = mapped_column(Date)
+    manufacturer: Mapped[str | None] = mapped_column(String(120))
+    model: Mapped[str | None] = mapped_column(String(120))
+    condition: Mapped[int | None] = mapped_column(SmallInteger)
+    attributes: Mapped[dict] = mapped_column(JSONB, default=dict)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    asset_type: Mapped[AssetType] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AssetHistory(Base):
+    """One change of one asset: the full state after it, who, when, what and why."""
+
+    __tablename__ = "asset_history"
+    __table_args__ = (
+        CheckConstraint(_in("change", HISTORY_CHANGES), name="change_known"),
+        Index("ix_asset_history_asset_id_recorded_at", "asset_id", "recorded_at"),
+        Index("ix_asset_history_geom", "geom", postgresql_using="gist"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    change: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[dict] = mapped_column(JSONB, default=dict)  # {field: [before, after]}
+    # The state from recorded_at on (what "as of" queries read).
+    version: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str] = mapped_column(String(40))
+    type_id: Mapped[int] = mapped_column(ForeignKey("asset_types.id"))
+    geom = mapped_column(Geometry("GEOMETRY", srid=STORAGE_SRID, spatial_index=False), nullable=False)
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    installed_on: Mapped[date | None] = mapped_column(Date)
+    manufacturer: Mapped[str | None] = mapped_column(String(120))
+    model: Mapped[str | None] = mapped_column(String(120))
+    condition: Mapped[int | None] = mapped_column(SmallInteger)
+    attributes: Mapped[dict] = mapped_column(JSONB, default=dict)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"))

@@ -1,0 +1,133 @@
+"""Read queries on the registry: current or as-of inventory, one asset, its history.
+
+Features are built as GeoJSON in PostGIS (EPSG:4326). The inventory as of ``t`` reads,
+for each asset, its latest history row recorded at or before ``t``.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session, object_session
+
+from app.auth.models import User
+from app.db import STORAGE_SRID
+from app.errors import NotFound
+from app.i18n import msg
+from app.inventory.models import ASSET_STATUSES, Asset
+
+_STATE_COLUMNS = ("geom, status, version, reference, type_id, commune_id, installed_on, manufacturer, "
+                  "model, condition, attributes, parent_id")
+
+_FEATURE = """json_build_object(
+    'type', 'Feature', 'id', s.id,
+    'geometry', ST_AsGeoJSON(ST_Transform(s.geom, 4326), 7)::json,
+    'properties', s.attributes || jsonb_build_object(
+        'type', t.code, 'reference', s.reference, 'status', s.status,
+        'commune', c.insee, 'commune_name', c.name, 'version', s.version,
+        'installed_on', s.installed_on, 'manufacturer', s.manufacturer, 'model', s.model,
+        'condition', s.condition, 'parent_id', s.parent_id))"""
+
+
+@dataclass(frozen=True)
+class AssetFilter:
+    """What a list of assets is restricted to. ``bbox`` is in EPSG:4326."""
+
+    bbox: tuple[float, float, float, float] | None = None
+    type_codes: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    communes: list[str] = field(default_factory=list)  # INSEE codes
+    as_of: datetime | None = None
+    asset_ids: list[int] = field(default_factory=list)
+
+
+def _states(as_of: datetime | None) -> str:
+    if as_of is None:
+        return f"SELECT id, {_STATE_COLUMNS} FROM assets"
+    return (
+        f"SELECT h.asset_id AS id, {', '.join('h.' + c.strip() for c in _STATE_COLUMNS.split(','))} "
+        "FROM asset_history h WHERE h.recorded_at <= :as_of AND NOT EXISTS ("
+        " SELECT 1 FROM asset_history h2 WHERE h2.asset_id = h.asset_id AND h2.recorded_at <= :as_of"
+        " AND (h2.recorded_at, h2.id) > (h.recorded_at, h.id))"
+    )
+
+
+def _where(actor: User, flt: AssetFilter, params: dict) -> str:
+    clauses = []
+    if flt.bbox:
+        clauses.append(f"s.geom && ST_Transform(ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326), {STORAGE_SRID})")
+        params.update(zip(("minx", "miny", "maxx", "maxy"), flt.bbox))
+    if flt.type_codes:
+        clauses.append("t.code = ANY(:type_codes)")
+        params["type_codes"] = flt.type_codes
+    if flt.statuses:
+        clauses.append("s.status = ANY(:statuses)")
+        params["statuses"] = flt.statuses
+    else:
+        clauses.append("s.status <> 'decommissioned'")
+    if flt.communes:
+        clauses.append("c.insee = ANY(:communes)")
+        params["communes"] = flt.communes
+    if flt.asset_ids:
+        clauses.append("s.id = ANY(:asset_ids)")
+        params["asset_ids"] = flt.asset_ids
+    if actor.commune_ids is not None:
+        clauses.append("s.commune_id = ANY(:scope)")
+        params["scope"] = sorted(actor.commune_ids)
+    if flt.as_of is not None:
+        params["as_of"] = flt.as_of
+    return " AND ".join(clauses) or "true"
+
+
+def list_asset_features(session: Session, actor: User, flt: AssetFilter, limit: int, offset: int) -> tuple[list[dict], int]:
+    """One page of assets as GeoJSON features, and how many match in all."""
+    params: dict = {"limit": limit, "offset": offset}
+    where = _where(actor, flt, params)
+    source = (f"FROM ({_states(flt.as_of)}) AS s JOIN asset_types t ON t.id = s.type_id "
+              f"LEFT JOIN communes c ON c.id = s.commune_id WHERE {where}")
+    features = session.execute(
+        text(f"SELECT {_FEATURE} {source} ORDER BY s.id LIMIT :limit OFFSET :offset"), params
+    ).scalars().all()
+    total = session.execute(text(f"SELECT count(*) {source}"), params).scalar_one()
+    return list(features), total
+
+
+def asset_feature(session: Session, actor: User, asset_id: int, as_of: datetime | None = None) -> dict:
+    """One asset as a GeoJSON feature (current, or as of a date); NotFound outside scope."""
+    features, _ = list_asset_features(
+        session, actor, AssetFilter(asset_ids=[asset_id], as_of=as_of, statuses=list(ASSET_STATUSES)), 1, 0
+    )
+    if not features:
+        raise NotFound(msg("No asset %(id)s.", id=asset_id))
+    return features[0]
+
+
+def feature_of(asset: Asset) -> dict:
+    """The stored state of an ORM asset as a feature (e.g. the 'current' side of a conflict)."""
+    session = object_session(asset)
+    row = session.execute(
+        text(f"SELECT {_FEATURE} FROM assets s JOIN asset_types t ON t.id = s.type_id "
+             "LEFT JOIN communes c ON c.id = s.commune_id WHERE s.id = :id"), {"id": asset.id}
+    ).scalar_one()
+    return row
+
+
+def asset_history(session: Session, actor: User, asset_id: int) -> list[dict]:
+    """Every change of an asset, oldest first: when, who, what (before → after), why."""
+    asset_feature(session, actor, asset_id)  # scope check
+    rows = session.execute(
+        text(
+            "SELECT h.id, h.recorded_at, h.change, h.reason, h.changes, h.version, h.status, "
+            "u.login AS actor_login, u.display_name AS actor_name "
+            "FROM asset_history h LEFT JOIN users u ON u.id = h.actor_id "
+            "WHERE h.asset_id = :id ORDER BY h.recorded_at, h.id"
+        ),
+        {"id": asset_id},
+    ).mappings()
+    return [
+        {**row, "recorded_at": row["recorded_at"].isoformat(),
+         "changes": row["changes"] if isinstance(row["changes"], dict) else json.loads(row["changes"])}
+        for row in rows
+    ]
