@@ -87,14 +87,16 @@ ensure_local_redis() {
 
 # --- Python and front-end packages ------------------------------------------------
 install_python_package() {
-  local extras="" stamp
+  local extras="" stamp installed
   [ "$MODE" = test ] && extras="[test]"
   [ -x "$VENV/bin/python" ] || { say "creating virtualenv"; python3 -m venv "$VENV"; }
-  stamp="$(cat pyproject.toml | sha256sum | cut -c1-16)$extras"
-  if [ "$(cat "$VENV/.vigie-installed" 2>/dev/null)" != "$stamp" ]; then
+  stamp="$(sha256sum < pyproject.toml | cut -c1-16)"
+  installed="$(cat "$VENV/.vigie-installed" 2>/dev/null || true)"
+  # An install with the test extras also serves `run`; `test` needs them.
+  if [ "$installed" != "$stamp$extras" ] && [ "$installed" != "$stamp[test]" ]; then
     say "installing Python packages"
     "$VENV/bin/pip" install -q --disable-pip-version-check -e ".$extras"
-    echo "$stamp" > "$VENV/.vigie-installed"
+    echo "$stamp$extras" > "$VENV/.vigie-installed"
   fi
   "$VENV/bin/pybabel" compile -f -d app/translations >/dev/null 2>&1 || die "translations do not compile"
 }
