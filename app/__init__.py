@@ -13,6 +13,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     from app.api.routes import blueprint as api_blueprint
     from app.auth.routes import blueprint as auth_blueprint
     from app.health import blueprint as health_blueprint
+    from app.inventory.routes import blueprint as inventory_blueprint
+    from app.inventory.type_routes import blueprint as asset_types_blueprint
     from app.map.routes import blueprint as map_blueprint
 
     settings = settings or Settings.from_env()
@@ -22,7 +24,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         health_blueprint,
         auth_blueprint,
         map_blueprint,
+        inventory_blueprint,
         api_blueprint,
+        asset_types_blueprint,
     ):
         flask_app.register_blueprint(blueprint)
     web.refuse_demo_passwords_outside_demo(flask_app)

@@ -138,7 +138,10 @@ fi
 export VIGIE_DEMO_MODE="${VIGIE_DEMO_MODE:-1}"
 say "applying migrations"
 alembic upgrade head
-if [ "$VIGIE_DEMO_MODE" = 1 ]; then vigie load-demo; fi
+if [ "$VIGIE_DEMO_MODE" = 1 ]; then
+  vigie load-demo
+  vigie generate-inventory  # about 100,000 assets on the first run; skipped once there are assets
+fi
 
 say "starting the rq worker (log: instance/worker.log)"
 vigie-worker >>"$STATE/worker.log" 2>&1 &

@@ -35,6 +35,10 @@ def list_assets():
         statuses=_list_arg("status"),
         communes=_list_arg("commune"),
         as_of=_datetime_arg("as_of"),
+        reference=args.get("q") or None,
+        attribute=_attribute_arg(args.get("attr")),
+        parent_id=_int_arg("parent", None, 1, None),
+        sort=_sort_arg(args.get("sort")),
     )
     features, total = queries.list_asset_features(db_session(), current_user, flt, limit, offset)
     body = {"type": "FeatureCollection", "features": features, "numberMatched": total,
@@ -81,6 +85,31 @@ def patch_asset(asset_id: int):
     return jsonify(queries.asset_feature(db, current_user, asset_id)), 200, {"Content-Type": GEOJSON}
 
 
+@blueprint.post("/assets/bulk")
+@require_permission(Permission.EDIT_INVENTORY)
+def bulk_update_assets():
+    """Set the same properties on many assets: all or nothing, one history entry each."""
+    body = request.get_json(silent=True)
+    ids = body.get("asset_ids") if isinstance(body, dict) else None
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise ValidationFailed(msg("Select at least one asset."), {"asset_ids": msg("Select at least one asset.")})
+    properties = body.get("properties")
+    if not isinstance(properties, dict) or not properties:
+        raise ValidationFailed(msg("Choose a field and its value."), {"properties": msg("Choose a field and its value.")})
+    db = db_session()
+    updated = services.bulk_update(db, current_user, ids, properties, app_services().settings.storage_srid,
+                                   body.get("reason"))
+    db.commit()
+    return jsonify(updated=[asset.id for asset in updated])
+
+
+@blueprint.get("/asset-types")
+@require_permission(Permission.VIEW_MAP)
+def list_asset_types():
+    """The asset types with their attribute schemas (forms, legend)."""
+    return jsonify(asset_types=queries.asset_types(db_session()))
+
+
 @blueprint.get("/assets/<int:asset_id>/history")
 @require_permission(Permission.VIEW_MAP)
 def get_asset_history(asset_id: int):
@@ -110,7 +139,7 @@ def _storage_geometry(geometry: object) -> BaseGeometry | None:
     return reproject(geom, 4326, app_services().settings.storage_srid)
 
 
-def _int_arg(name: str, default: int, low: int, high: int | None) -> int:
+def _int_arg(name: str, default: int | None, low: int, high: int | None) -> int | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
@@ -118,6 +147,23 @@ def _int_arg(name: str, default: int, low: int, high: int | None) -> int:
         bound = f"{low}-{high}" if high is not None else f">= {low}"
         raise ValidationFailed(msg("Invalid parameter."), {name: msg("Expected a whole number %(bound)s.", bound=bound)})
     return int(raw)
+
+
+def _attribute_arg(raw: str | None) -> tuple[str, str] | None:
+    if not raw:
+        return None
+    name, sep, value = raw.partition(":")
+    if not sep or not name:
+        raise ValidationFailed(msg("Invalid parameter."), {"attr": msg("Expected name:value.")})
+    return name, value
+
+
+def _sort_arg(raw: str | None) -> str:
+    if not raw:
+        return "id"
+    if raw.lstrip("-") not in queries.SORT_KEYS:
+        raise ValidationFailed(msg("Invalid parameter."), {"sort": msg("Unknown sort key.")})
+    return raw
 
 
 def _list_arg(name: str) -> list[str]:

@@ -47,7 +47,11 @@ def load_dijon_territory(session: Session, storage_srid: int) -> int:
 
 
 def load_demo(session: Session, storage_srid: int) -> list[DemoAccount]:
-    """Load the territory, the asset-type catalogue and the missing demo accounts."""
+    """Load the territory, the asset-type catalogue and the missing demo accounts.
+
+    The demo inventory is not loaded here: it takes seconds and tests want accounts
+    fast. ``vigie generate-inventory`` (app.demo.inventory) adds it.
+    """
     load_dijon_territory(session, storage_srid)
     load_catalogue(session)
     existing = set(session.scalars(select(User.login)))

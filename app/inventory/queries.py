@@ -41,6 +41,17 @@ class AssetFilter:
     communes: list[str] = field(default_factory=list)  # INSEE codes
     as_of: datetime | None = None
     asset_ids: list[int] = field(default_factory=list)
+    reference: str | None = None  # a part of the reference, case-insensitive
+    attribute: tuple[str, str] | None = None  # (name, value as text)
+    parent_id: int | None = None
+    sort: str = "id"
+
+
+# Sort keys a list may ask for ("-" in front: descending), mapped to SQL.
+SORT_KEYS = {
+    "id": "s.id", "reference": "s.reference", "type": "t.code", "commune": "c.name",
+    "status": "s.status", "installed_on": "s.installed_on", "condition": "s.condition",
+}
 
 
 def _states(as_of: datetime | None) -> str:
@@ -73,6 +84,15 @@ def _where(actor: User, flt: AssetFilter, params: dict) -> str:
     if flt.asset_ids:
         clauses.append("s.id = ANY(:asset_ids)")
         params["asset_ids"] = flt.asset_ids
+    if flt.reference:
+        clauses.append("s.reference ILIKE :reference")
+        params["reference"] = "%" + flt.reference.replace("%", "").replace("_", "\\_") + "%"
+    if flt.attribute:
+        clauses.append("s.attributes ->> :attribute_name ILIKE :attribute_value")
+        params["attribute_name"], params["attribute_value"] = flt.attribute[0], flt.attribute[1].replace("%", "")
+    if flt.parent_id is not None:
+        clauses.append("s.parent_id = :parent_id")
+        params["parent_id"] = flt.parent_id
     if actor.commune_ids is not None:
         clauses.append("s.commune_id = ANY(:scope)")
         params["scope"] = sorted(actor.commune_ids)
@@ -88,10 +108,25 @@ def list_asset_features(session: Session, actor: User, flt: AssetFilter, limit: 
     source = (f"FROM ({_states(flt.as_of)}) AS s JOIN asset_types t ON t.id = s.type_id "
               f"LEFT JOIN communes c ON c.id = s.commune_id WHERE {where}")
     features = session.execute(
-        text(f"SELECT {_FEATURE} {source} ORDER BY s.id LIMIT :limit OFFSET :offset"), params
+        text(f"SELECT {_FEATURE} {source} ORDER BY {_order_by(flt.sort)} LIMIT :limit OFFSET :offset"), params
     ).scalars().all()
     total = session.execute(text(f"SELECT count(*) {source}"), params).scalar_one()
     return list(features), total
+
+
+def _order_by(sort: str) -> str:
+    descending = sort.startswith("-")
+    column = SORT_KEYS.get(sort.lstrip("-"), "s.id")
+    return f"{column} {'DESC' if descending else 'ASC'} NULLS LAST, s.id"
+
+
+def asset_types(session: Session) -> list[dict]:
+    """Every asset type with its schema, for the map's forms and legend."""
+    rows = session.execute(
+        text("SELECT id, code, label_fr, label_en, geometry_kind, attribute_schema, symbol, colour, "
+             "parent_type_codes FROM asset_types ORDER BY code")
+    ).mappings()
+    return [dict(row) for row in rows]
 
 
 def asset_feature(session: Session, actor: User, asset_id: int, as_of: datetime | None = None) -> dict:

@@ -28,3 +28,8 @@ def communes_geojson(session: Session) -> str:
 def commune_count(session: Session) -> int:
     """How many communes the territory has."""
     return session.execute(text("SELECT count(*) FROM communes")).scalar_one()
+
+
+def commune_choices(session: Session) -> list[tuple[str, str]]:
+    """(INSEE code, name) of every commune, by name, for filters."""
+    return [tuple(row) for row in session.execute(text('SELECT insee, name FROM communes ORDER BY name COLLATE "und-x-icu"'))]

@@ -9,7 +9,7 @@
     stroke: new ol.style.Stroke({ color: "#0b5cad", width: 1.5 }),
     fill: new ol.style.Fill({ color: "rgba(11, 92, 173, 0.06)" }),
     text: new ol.style.Text({
-      text: resolution < 80 ? feature.get("name") : "",
+      text: resolution < 80 && resolution > 3 ? feature.get("name") : "",
       font: "600 13px 'DejaVu Sans', sans-serif",
       fill: new ol.style.Fill({ color: "#1d2733" }),
       stroke: new ol.style.Stroke({ color: "#ffffff", width: 3 }),
@@ -39,10 +39,13 @@
     controls: ol.control.defaults.defaults().extend([new ol.control.ScaleLine()]),
   });
   window.vigieMap = map;
+  window.vigie = { map, communeLayer };
 
   communes.on("featuresloadend", () => {
     document.getElementById("commune-count").textContent = communes.getFeatures().length;
-    map.getView().fit(communes.getExtent(), { padding: [30, 300, 30, 30], duration: 0 });
+    if (!window.location.search.includes("asset=")) {
+      map.getView().fit(communes.getExtent(), { padding: [60, 320, 30, 30], duration: 0 });
+    }
     target.dataset.loaded = "true";
   });
 

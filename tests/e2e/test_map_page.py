@@ -24,7 +24,7 @@ def test_each_role_sees_the_communes_on_the_map(page, live_server, artifacts, ac
     assert page.get_attribute(".user", "data-role") == account.role
     # The communes are really drawn: OpenLayers holds 23 features and renders a canvas.
     drawn = page.evaluate(
-        "() => window.vigieMap.getLayers().getArray().at(-1).getSource().getFeatures().map(f => f.get('name'))"
+        "() => window.vigie.communeLayer.getSource().getFeatures().map(f => f.get('name'))"
     )
     assert len(drawn) == 23 and "Neuilly-Crimolois" in drawn and "Crimolois" not in drawn
     assert page.locator("#map canvas").count() >= 1
