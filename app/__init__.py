@@ -16,6 +16,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     from app.inventory.routes import blueprint as inventory_blueprint
     from app.inventory.type_routes import blueprint as asset_types_blueprint
     from app.map.routes import blueprint as map_blueprint
+    from app.ogc.routes import blueprint as ogc_blueprint
+    from app.tiles.routes import blueprint as tiles_blueprint
 
     settings = settings or Settings.from_env()
     flask_app = Flask(__name__, static_folder="../static", static_url_path="/static")
@@ -26,7 +28,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         map_blueprint,
         inventory_blueprint,
         api_blueprint,
+        tiles_blueprint,
         asset_types_blueprint,
+        ogc_blueprint,
     ):
         flask_app.register_blueprint(blueprint)
     web.refuse_demo_passwords_outside_demo(flask_app)

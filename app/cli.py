@@ -73,6 +73,58 @@ def set_password_command(login: str, password_stdin: bool) -> None:
         click.echo(f"password of {login} changed")
 
 
+@cli.command("create-api-token")
+@click.argument("login")
+@click.option("--name", required=True, help="What the token is for, e.g. \"QGIS on my laptop\".")
+def create_api_token_command(login: str, name: str) -> None:
+    """Create a personal API token (Authorization: Bearer ...); it is printed only once."""
+    _, session = _open_session()
+    with session:
+        user = _user_or_fail(session, login)
+        try:
+            token = auth_services.create_api_token(session, user, name)
+        except DomainError as error:
+            details = "; ".join(f"{field}: {msg}" for field, msg in error.field_errors.items())
+            raise click.ClickException(f"{error.message}: {details}") from None
+        session.commit()
+        click.echo(f"API token for {user.login} ({name}), shown only once:", err=True)
+        click.echo(token)
+
+
+@cli.command("revoke-api-token")
+@click.argument("login")
+@click.argument("token_id", type=int)
+def revoke_api_token_command(login: str, token_id: int) -> None:
+    """Revoke one of a user's API tokens (see list-api-tokens for the ids)."""
+    _, session = _open_session()
+    with session:
+        try:
+            auth_services.revoke_api_token(session, _user_or_fail(session, login), token_id)
+        except DomainError as error:
+            raise click.ClickException(str(error.message)) from None
+        session.commit()
+        click.echo(f"API token {token_id} of {login} revoked")
+
+
+@cli.command("list-api-tokens")
+@click.argument("login")
+def list_api_tokens_command(login: str) -> None:
+    """List a user's API tokens: id, name, created, last used, revoked."""
+    _, session = _open_session()
+    with session:
+        for token in auth_services.api_tokens_of(session, _user_or_fail(session, login)):
+            dates = (token.created_at, token.last_used_at, token.revoked_at)
+            shown = " ".join(f"{d:%Y-%m-%d %H:%M}" if d else "-" for d in dates)
+            click.echo(f"{token.id:>6}  {token.name:<30} {shown}")
+
+
+def _user_or_fail(session: Session, login: str):
+    user = auth_services.user_by_login(session, login)
+    if user is None:
+        raise click.ClickException(f"no user with login {login!r}")
+    return user
+
+
 @cli.command("load-demo")
 def load_demo_command() -> None:
     """Load the Dijon Métropole demo (territory, accounts). Safe to run again."""
@@ -94,6 +146,7 @@ def load_demo_command() -> None:
 def generate_inventory_command(scale: float, seed: int | None) -> None:
     """Generate the demo inventory of Dijon Métropole. Does nothing if any asset exists."""
     from app.demo.inventory import load_demo_inventory
+    from app.inventory.maintenance import reorganise_after_bulk_load
 
     settings, session = _open_session()
     with session:
@@ -103,6 +156,9 @@ def generate_inventory_command(scale: float, seed: int | None) -> None:
         except DomainError as error:
             raise click.ClickException(str(error.message)) from None
         session.commit()
+        if counts is not None:
+            reorganise_after_bulk_load(session)
+            session.commit()
     if counts is None:
         click.echo("The inventory already has assets: nothing generated.")
         return

@@ -30,16 +30,22 @@ class Base(DeclarativeBase):
 
 
 def make_engine(database_url: str, *, pool_size: int = 5) -> Engine:
-    """Create the engine; psycopg's automatic server-side prepare is off.
+    """Create the engine; psycopg's automatic prepare, parallel query and JIT are off.
 
     On this workload psycopg 3 switched bbox queries to a generic plan after a few
-    runs and got 4-5x slower (docs/performance.md), so statements are not prepared.
+    runs and got 4-5x slower, parallel workers made small tile queries 2.5x slower on
+    2 cores, and JIT compiled dense tile queries on every call (10-18 ms each): none
+    of them is used (measured, see docs/performance.md).
     """
     return create_engine(
         database_url,
         pool_size=pool_size,
         pool_pre_ping=True,
-        connect_args={"prepare_threshold": None, "application_name": "vigie"},
+        connect_args={
+            "prepare_threshold": None,
+            "application_name": "vigie",
+            "options": "-c max_parallel_workers_per_gather=0 -c jit=off",
+        },
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g, jsonify, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import Babel, gettext, lazy_gettext
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -13,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth import services as auth_services
+from app.auth.models import User
 from app.auth.throttle import LoginThrottle
 from app.demo.dijon import DEMO_ACCOUNTS, DEMO_PASSWORD
 from app.db import make_engine, make_session_factory
@@ -41,6 +43,7 @@ def configure(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
         SESSION_COOKIE_NAME="vigie_session",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the login session
+        WTF_CSRF_CHECK_DEFAULT=False,  # checked by _authenticate_bearer_or_check_csrf
         BABEL_DEFAULT_LOCALE=settings.default_language,
         BABEL_TRANSLATION_DIRECTORIES="translations",
         MAX_CONTENT_LENGTH=64 * 1024 * 1024,
@@ -54,9 +57,10 @@ def configure(app: Flask, settings: Settings) -> None:
         redis=redis,
         login_throttle=LoginThrottle(redis, settings.login_max_failures, settings.login_lockout_seconds),
     )
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
     Babel(app, locale_selector=current_language)
     _configure_login(app)
+    app.before_request(lambda: _authenticate_bearer_or_check_csrf(csrf))
     _register_error_handlers(app)
     app.teardown_appcontext(_close_db_session)
     app.after_request(_security_headers)
@@ -142,13 +146,54 @@ def _configure_login(app: Flask) -> None:
 
     @manager.user_loader
     def load_user(token: str):
+        if bearer_token() is not None:
+            return None  # a bearer request is authenticated by its token alone, never by a cookie
         return auth_services.user_for_session_token(db_session(), token)
+
+    @manager.request_loader
+    def load_user_from_request(_request) -> User | None:
+        return api_token_user()
 
     @manager.unauthorized_handler
     def unauthorized():
         if wants_json():
             return jsonify(error="authentication_required", message=gettext("Please log in.")), 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def bearer_token() -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, else None."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def api_token_user() -> User | None:
+    """The user of this request's bearer token (looked up once per request), or None."""
+    if "api_token_user" not in g:
+        token = bearer_token()
+        g.api_token_user = auth_services.user_for_api_token(db_session(), token) if token else None
+    return g.api_token_user
+
+
+def _authenticate_bearer_or_check_csrf(csrf: CSRFProtect) -> ResponseReturnValue | None:
+    """Authenticate a bearer request by its token (401 if unknown or revoked), else check CSRF.
+
+    CSRF protects what a browser sends on its own: the session cookie. A bearer token is
+    never sent by the browser by itself (and a cross-site page cannot add an Authorization
+    header without a CORS preflight Vigie does not grant), and a bearer request ignores
+    the cookie (see load_user), so it needs no CSRF token. WTF_CSRF_CHECK_DEFAULT is off
+    so that this one before_request decides, in this order, for every request.
+    """
+    if bearer_token() is None:
+        # As Flask-WTF's own hook: unknown URLs get their 404/405. (No view is csrf.exempt.)
+        if current_app.config["WTF_CSRF_ENABLED"] and request.endpoint is not None:
+            csrf.protect()
+        return None
+    if api_token_user() is None:
+        body = jsonify(error="invalid_token", message=gettext("This API token is unknown or revoked."))
+        return body, 401, {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+    db_session().commit()  # keeps the token's last use even when the view only reads
+    return None
 
 
 def _register_error_handlers(app: Flask) -> None:

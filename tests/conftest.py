@@ -209,3 +209,34 @@ def rq_worker(engine, redis):
     process.terminate()
     process.wait(timeout=30)
     log.close()
+
+
+# ---- registry factories (used by inventory, tiles, ogc tests) ------------------------
+DIJON_CENTRE = (5.0415, 47.3220)  # Place de la Libération
+TALANT = (4.9990, 47.3370)
+
+
+def storage_point(settings, lon: float, lat: float):
+    """A WGS84 point reprojected to the storage SRID."""
+    from shapely.geometry import Point
+
+    from gis.crs import reproject
+
+    return reproject(Point(lon, lat), 4326, settings.storage_srid)
+
+
+@pytest.fixture()
+def editor(make_user):
+    return make_user("asset_manager")
+
+
+@pytest.fixture()
+def make_asset(db, settings, editor):
+    """make_asset("bench", lonlat=(5.04, 47.32), properties={...})."""
+    from app.inventory import services
+
+    def make(type_code: str = "bench", lonlat=DIJON_CENTRE, properties: dict | None = None, actor=None):
+        return services.create_asset(db, actor or editor, type_code, storage_point(settings, *lonlat),
+                                     settings.storage_srid, properties or {})
+
+    return make

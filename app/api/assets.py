@@ -2,8 +2,6 @@
 at the edge, to and from the storage SRID."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 from flask import jsonify, request
 from flask_login import current_user
 from shapely.geometry import shape
@@ -15,6 +13,7 @@ from app.auth.roles import Permission
 from app.errors import ValidationFailed
 from app.i18n import msg
 from app.inventory import queries, services
+from app.request_args import datetime_arg, list_arg
 from app.web import db_session, services as app_services
 from gis.crs import reproject
 
@@ -31,10 +30,10 @@ def list_assets():
     offset = _int_arg("offset", 0, 0, None)
     flt = queries.AssetFilter(
         bbox=_bbox_arg(args.get("bbox")),
-        type_codes=_list_arg("type"),
-        statuses=_list_arg("status"),
-        communes=_list_arg("commune"),
-        as_of=_datetime_arg("as_of"),
+        type_codes=list_arg("type"),
+        statuses=list_arg("status"),
+        communes=list_arg("commune"),
+        as_of=datetime_arg("as_of"),
         reference=args.get("q") or None,
         attribute=_attribute_arg(args.get("attr")),
         parent_id=_int_arg("parent", None, 1, None),
@@ -64,7 +63,7 @@ def create_asset():
 @require_permission(Permission.VIEW_MAP)
 def get_asset(asset_id: int):
     """One asset, current or ``as_of`` a past date."""
-    feature = queries.asset_feature(db_session(), current_user, asset_id, _datetime_arg("as_of"))
+    feature = queries.asset_feature(db_session(), current_user, asset_id, datetime_arg("as_of"))
     return jsonify(feature), 200, {"Content-Type": GEOJSON}
 
 
@@ -166,10 +165,6 @@ def _sort_arg(raw: str | None) -> str:
     return raw
 
 
-def _list_arg(name: str) -> list[str]:
-    return [v for raw in request.args.getlist(name) for v in raw.split(",") if v]
-
-
 def _bbox_arg(raw: str | None) -> tuple[float, float, float, float] | None:
     if not raw:
         return None
@@ -180,18 +175,3 @@ def _bbox_arg(raw: str | None) -> tuple[float, float, float, float] | None:
     if minx > maxx or miny > maxy:
         raise ValidationFailed(msg("Invalid parameter."), {"bbox": msg("Expected minx,miny,maxx,maxy in longitude/latitude.")})
     return minx, miny, maxx, maxy
-
-
-def _datetime_arg(name: str) -> datetime | None:
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationFailed(msg("Invalid parameter."), {name: msg("Expected a date or date-time (ISO 8601).")}) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    if len(raw) == 10:  # a plain date means "as it was at the end of that day"
-        value += timedelta(days=1, microseconds=-1)
-    return value

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from app.auth.models import LoginSession, User
+from app.auth.models import ApiToken, LoginSession, User
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from app.auth.roles import Role
 from app.errors import NotFound, ValidationFailed
+from app.i18n import msg
 from app.territory.models import Commune
 
 # Hashing a dummy password when the login is unknown keeps the answer time the same,
@@ -67,6 +68,11 @@ def set_password(session: Session, login: str, password: str) -> User:
     _revoke_all(session, user.id)
     session.flush()
     return user
+
+
+def user_by_login(session: Session, login: str) -> User | None:
+    """The user with this login (any case), or None."""
+    return session.scalar(select(User).where(User.login == login.strip().lower()))
 
 
 def authenticate(session: Session, login: str, password: str) -> User | None:
@@ -152,3 +158,55 @@ def _communes_by_insee(session: Session, insee_codes: list[str], errors: dict[st
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+API_TOKEN_PREFIX = "vgt_"
+# last_used_at is written at most this often per token, not on every request.
+_LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def create_api_token(session: Session, user: User, name: str) -> str:
+    """Record a personal API token for ``user`` and return it in clear (only its hash is kept)."""
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise ValidationFailed(msg("The token cannot be created."), {"name": msg("Use 1-120 characters.")})
+    token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, name=name, token_hash=_hash_token(token)))
+    session.flush()
+    return token
+
+
+def user_for_api_token(session: Session, token: str) -> User | None:
+    """The active user of a token that is not revoked (its use is recorded), or None."""
+    if not token.startswith(API_TOKEN_PREFIX):
+        return None
+    row = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _hash_token(token), ApiToken.revoked_at.is_(None), User.is_active.is_(True))
+        .options(selectinload(User.communes))
+    ).first()
+    if row is None:
+        return None
+    api_token, user = row
+    now = datetime.now(timezone.utc)
+    if api_token.last_used_at is None or now - api_token.last_used_at >= _LAST_USED_RESOLUTION:
+        api_token.last_used_at = now
+        session.flush()
+    return user
+
+
+def revoke_api_token(session: Session, user: User, token_id: int) -> None:
+    """Revoke one of ``user``'s tokens; NotFound if they have no such token open."""
+    revoked = session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id, ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=func.now())
+    )
+    if revoked.rowcount == 0:
+        raise NotFound(msg("No API token %(id)s.", id=token_id))
+
+
+def api_tokens_of(session: Session, user: User) -> list[ApiToken]:
+    """The user's tokens, newest first (names and dates only: the tokens are not stored)."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))

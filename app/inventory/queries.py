@@ -45,6 +45,7 @@ class AssetFilter:
     attribute: tuple[str, str] | None = None  # (name, value as text)
     parent_id: int | None = None
     sort: str = "id"
+    attributes_equal: dict = field(default_factory=dict)  # {name: typed value}, exact (JSON) equality
 
 
 # Sort keys a list may ask for ("-" in front: descending), mapped to SQL.
@@ -90,6 +91,9 @@ def _where(actor: User, flt: AssetFilter, params: dict) -> str:
     if flt.attribute:
         clauses.append("s.attributes ->> :attribute_name ILIKE :attribute_value")
         params["attribute_name"], params["attribute_value"] = flt.attribute[0], flt.attribute[1].replace("%", "")
+    if flt.attributes_equal:
+        clauses.append("s.attributes @> CAST(:attributes_equal AS jsonb)")
+        params["attributes_equal"] = json.dumps(flt.attributes_equal)
     if flt.parent_id is not None:
         clauses.append("s.parent_id = :parent_id")
         params["parent_id"] = flt.parent_id
@@ -103,15 +107,49 @@ def _where(actor: User, flt: AssetFilter, params: dict) -> str:
 
 def list_asset_features(session: Session, actor: User, flt: AssetFilter, limit: int, offset: int) -> tuple[list[dict], int]:
     """One page of assets as GeoJSON features, and how many match in all."""
+    features = asset_feature_page(session, actor, flt, limit, offset)
+    return features, count_asset_features(session, actor, flt)
+
+
+def asset_feature_page(session: Session, actor: User, flt: AssetFilter, limit: int, offset: int,
+                       *, as_text: bool = False) -> list:
+    """One page of assets as GeoJSON features (dicts, or JSON texts ready to send with ``as_text``).
+
+    The page's rows are chosen first, then turned into features: PostgreSQL would otherwise
+    build the feature of every row skipped by OFFSET too (measured 4x slower at offset 5,000).
+    """
     params: dict = {"limit": limit, "offset": offset}
+    feature = f"({_FEATURE})::text" if as_text else _FEATURE
+    order = _order_by(flt.sort)
+    page = f"SELECT s.* {_source(actor, flt, params)} ORDER BY {order} LIMIT :limit OFFSET :offset"
+    if flt.bbox:
+        # With a LIMIT, the planner walks the primary key and discards the rows outside the
+        # box (measured 90 ms at 1 M assets); fetching the box first, then sorting, is cheap.
+        inner_order = order.replace("t.code", "s.sort_type").replace("c.name", "s.sort_commune")
+        page = (f"WITH m AS MATERIALIZED (SELECT s.*, t.code AS sort_type, c.name AS sort_commune "
+                f"{_source(actor, flt, params)}) "
+                f"SELECT * FROM m AS s ORDER BY {inner_order} LIMIT :limit OFFSET :offset")
+    return list(session.execute(
+        text(f"SELECT {feature} FROM ({page}) AS s JOIN asset_types t ON t.id = s.type_id "
+             f"LEFT JOIN communes c ON c.id = s.commune_id ORDER BY {order}"), params
+    ).scalars())
+
+
+def count_asset_features(session: Session, actor: User, flt: AssetFilter, cap: int | None = None) -> int | None:
+    """How many assets match; with ``cap``, None when more than ``cap`` do (counting stops there)."""
+    params: dict = {"cap": cap}
+    source = _source(actor, flt, params)
+    if cap is None:
+        return session.execute(text(f"SELECT count(*) {source}"), params).scalar_one()
+    capped = f"SELECT count(*) FROM (SELECT 1 {source} LIMIT :cap + 1) AS capped"
+    total = session.execute(text(capped), params).scalar_one()
+    return total if total <= cap else None
+
+
+def _source(actor: User, flt: AssetFilter, params: dict) -> str:
     where = _where(actor, flt, params)
-    source = (f"FROM ({_states(flt.as_of)}) AS s JOIN asset_types t ON t.id = s.type_id "
-              f"LEFT JOIN communes c ON c.id = s.commune_id WHERE {where}")
-    features = session.execute(
-        text(f"SELECT {_FEATURE} {source} ORDER BY {_order_by(flt.sort)} LIMIT :limit OFFSET :offset"), params
-    ).scalars().all()
-    total = session.execute(text(f"SELECT count(*) {source}"), params).scalar_one()
-    return list(features), total
+    return (f"FROM ({_states(flt.as_of)}) AS s JOIN asset_types t ON t.id = s.type_id "
+            f"LEFT JOIN communes c ON c.id = s.commune_id WHERE {where}")
 
 
 def _order_by(sort: str) -> str:

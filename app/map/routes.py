@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,6 +25,7 @@ def index():
         can_edit=current_user.can(Permission.EDIT_INVENTORY),
         js_strings=_js_strings(),
         today=date.today().isoformat(),
+        asset_tiles_url=url_for("tiles.tile", layer="assets", z=0, x=0, y=0).removesuffix("/0/0/0.mvt"),
     )
 
 
@@ -53,7 +54,7 @@ def _js_strings() -> dict:
             "geometry": _("Position"), "commune_id": _("Commune"), "reason": _("Reason"),
         },
         "yes": _("yes"), "no": _("no"), "unset": _("—"),
-        "zoomIn": _("Zoom in to see the assets."),
+        "zoomIn": _("Zoom in to select several assets or edit them on the map."),
         "tooMany": _("Showing %(shown)s of %(total)s assets here: zoom in to see them all."),
         "attributes": _("Attributes"), "history": _("History"), "parent": _("Parent"), "children": _("Children"),
         "by": _("by"), "system": _("system"), "reasonLabel": _("Reason"),

@@ -12,7 +12,12 @@
   const CAN_EDIT = target.dataset.canEdit === "true";
   const ASSETS_URL = target.dataset.assetsUrl;
   const CSRF = document.querySelector('meta[name="csrf-token"]').content;
-  const MIN_ZOOM = 15;
+  // Below this zoom the map draws vector tiles (aggregated under zoom 16); from it on,
+  // assets are loaded as features that can be selected, edited and snapped to.
+  const MIN_ZOOM = 18;
+  // OpenLayers' layer minZoom is exclusive and maxZoom inclusive: switch just below.
+  const SWITCH_ZOOM = MIN_ZOOM - 0.001;
+  const TILES_URL = target.dataset.tilesUrl;
   const OL_GEOMETRY = { point: "Point", line: "LineString", polygon: "Polygon" };
   const panel = document.getElementById("panel-content");
   const territoryPanel = document.getElementById("panel-territory");
@@ -120,13 +125,55 @@
       target.dataset.assetsLoaded = String(this.getFeatures().length);
     },
   });
-  const assetLayer = new ol.layer.Vector({ source: assetSource, style: (f, r) => assetStyle(f, r, false), minZoom: MIN_ZOOM });
+  const assetLayer = new ol.layer.Vector({ source: assetSource, style: (f, r) => assetStyle(f, r, false), minZoom: SWITCH_ZOOM });
   map.addLayer(assetLayer);
   window.vigie.assetLayer = assetLayer;
+  const tileSource = new ol.source.VectorTile({ format: new ol.format.MVT(), url: tileUrl(), maxZoom: 20 });
+  const tileLayer = new ol.layer.VectorTile({ source: tileSource, maxZoom: SWITCH_ZOOM, minZoom: 8, style: tileStyle, renderMode: "hybrid" });
+  map.addLayer(tileLayer);
+  window.vigie.tileLayer = tileLayer;
+
+  function tileUrl() {
+    return `${TILES_URL}/{z}/{x}/{y}.mvt${asOf ? "?as_of=" + asOf : ""}`;
+  }
+
+  const countStyles = {};
+  function tileStyle(feature, resolution) {
+    if (feature.get("layer") !== "asset_counts") return assetStyle(feature, resolution, false);
+    const total = feature.get("total");
+    const broken = (feature.get("faulty") || 0) + (feature.get("out_of_service") || 0);
+    // A red ring where more than 5 % of the cell's assets are faulty or out of service.
+    const alarming = broken > 0 && broken / total > 0.05;
+    const radius = Math.min(16, 3 + 2.2 * Math.log2(total));
+    const key = `${Math.round(radius)}|${alarming}|${total >= 10 && radius > 9 ? total : ""}`;
+    if (!countStyles[key]) {
+      countStyles[key] = new ol.style.Style({
+        image: new ol.style.Circle({ radius, fill: new ol.style.Fill({ color: "rgba(11, 92, 173, 0.55)" }),
+          stroke: new ol.style.Stroke({ color: alarming ? "#b3261e" : "#ffffff", width: alarming ? 2.5 : 1 }) }),
+        text: total >= 10 && radius > 9 ? new ol.style.Text({ text: String(total), font: "600 10px 'DejaVu Sans', sans-serif",
+          fill: new ol.style.Fill({ color: "#ffffff" }) }) : undefined,
+      });
+    }
+    return countStyles[key];
+  }
+
+  map.on("singleclick", (event) => {
+    if (map.getView().getZoom() >= SWITCH_ZOOM) return;
+    const hit = map.forEachFeatureAtPixel(event.pixel, (f) => f, { layerFilter: (l) => l === tileLayer, hitTolerance: 4 });
+    if (!hit) return;
+    if (hit.get("layer") === "asset_counts") {
+      map.getView().animate({ center: event.coordinate, zoom: map.getView().getZoom() + 2, duration: 250 });
+    } else {
+      openCard(hit.getId());
+    }
+  });
+
   const sketchSource = new ol.source.Vector();
   map.addLayer(new ol.layer.Vector({ source: sketchSource }));
   map.on("moveend", () => {
-    if (map.getView().getZoom() < MIN_ZOOM) statusBar.textContent = T.zoomIn;
+    const zoomedOut = map.getView().getZoom() < SWITCH_ZOOM;
+    if (zoomedOut && CAN_EDIT) statusBar.textContent = T.zoomIn;
+    else if (statusBar.textContent === T.zoomIn) statusBar.textContent = "";
   });
 
   const select = new ol.interaction.Select({ layers: [assetLayer], hitTolerance: 6, style: (f, r) => assetStyle(f, r, true) });
@@ -141,6 +188,8 @@
   function refreshAssets(thenOpenId) {
     select.getFeatures().clear();
     assetSource.refresh();
+    tileSource.setUrl(tileUrl());
+    tileSource.refresh();
     if (thenOpenId) {
       openCard(thenOpenId);
       highlightWhenLoaded(thenOpenId);
@@ -350,7 +399,18 @@
 
   function startMove(feature) {
     const shown = assetSource.getFeatureById(feature.id);
-    if (!shown) return;
+    if (!shown) {  // editable features load from MIN_ZOOM on: go there, start once it is loaded
+      if (map.getView().getZoom() < SWITCH_ZOOM) {
+        map.getView().fit(geojson.readGeometry(feature.geometry).getExtent(), { maxZoom: MIN_ZOOM, duration: 0 });
+      }
+      const retry = () => {
+        if (!assetSource.getFeatureById(feature.id)) return;
+        assetSource.un("featuresloadend", retry);
+        startMove(feature);
+      };
+      assetSource.on("featuresloadend", retry);
+      return;
+    }
     const original = shown.getGeometry().clone();
     select.setActive(false);
     addEditing(new ol.interaction.Modify({ features: new ol.Collection([shown]), pixelTolerance: 12 }));

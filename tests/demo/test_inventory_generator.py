@@ -18,7 +18,6 @@ from app.demo.inventory import (
     INITIAL_REASON,
     MASTS_AT_SCALE_1,
     generate_inventory,
-    load_demo_inventory,
 )
 
 SCALE = 0.02
@@ -218,47 +217,3 @@ def test_dijon_is_denser_than_ahuy(inventory):
         SELECT c.name, count(a.id) / (ST_Area(c.geom) / 1e6) FROM communes c
         LEFT JOIN assets a ON a.commune_id = c.id WHERE c.name IN ('Dijon', 'Ahuy') GROUP BY c.name, c.geom"""))
     assert density["Dijon"] > 2 * density["Ahuy"] > 0
-
-
-def digest(session: Session) -> list[tuple]:
-    """Everything generated, with reference numbers counted from the run's first one."""
-    found = rows(session, """
-        SELECT a.reference, t.code, encode(ST_AsEWKB(a.geom), 'hex'), a.status, a.installed_on, a.manufacturer,
-               a.model, a.condition, a.attributes::text, p.reference AS parent, a.version,
-               (SELECT array_agg(h.change || h.recorded_at::text || h.changes::text ORDER BY h.version)
-                FROM asset_history h WHERE h.asset_id = a.id)
-        FROM assets a JOIN asset_types t ON t.id = a.type_id LEFT JOIN assets p ON p.id = a.parent_id ORDER BY a.id""")
-    first = min(int(r.reference.rsplit("-", 1)[1]) for r in found)
-
-    def relative(reference: str | None) -> str | None:
-        if reference is None:
-            return None
-        head, number = reference.rsplit("-", 1)
-        return f"{head}-{int(number) - first}"
-
-    return [(relative(r[0]), *r[1:9], relative(r.parent), *r[10:]) for r in found]
-
-
-def generated(db: Session, settings, **options) -> list[tuple]:
-    """Generate in a savepoint, digest, roll back."""
-    savepoint = db.begin_nested()
-    generate_inventory(db, settings.storage_srid, **options)
-    result = digest(db)
-    savepoint.rollback()
-    return result
-
-
-def test_same_seed_and_scale_give_the_same_inventory(db, settings):
-    first = generated(db, settings, scale=0.01)
-    second = generated(db, settings, scale=0.01)
-    assert len(first) > 500
-    assert first == second
-    other_seed = generated(db, settings, scale=0.01, seed=7)
-    assert {row[2] for row in other_seed}.isdisjoint({row[2] for row in first})
-
-
-def test_load_demo_inventory_only_fills_an_empty_registry(db, settings):
-    counts = load_demo_inventory(db, settings.storage_srid, scale=0.005)
-    assert counts and sum(counts.values()) == db.execute(text("SELECT count(*) FROM assets")).scalar_one()
-    assert load_demo_inventory(db, settings.storage_srid, scale=0.005) is None
-    assert db.execute(text("SELECT count(*) FROM assets")).scalar_one() == sum(counts.values())

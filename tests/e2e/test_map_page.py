@@ -18,7 +18,10 @@ def _log_in(page, live_server: str, login: str, password: str) -> None:
 
 @pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=lambda a: a.login)
 def test_each_role_sees_the_communes_on_the_map(page, live_server, artifacts, account):
-    _log_in(page, live_server, account.login, DEMO_PASSWORD)
+    tile_statuses = []
+    page.on("response", lambda r: tile_statuses.append(r.status) if ".mvt" in r.url else None)
+    with page.expect_response(lambda r: "/tiles/assets/" in r.url, timeout=15000):
+        _log_in(page, live_server, account.login, DEMO_PASSWORD)
     page.wait_for_selector("#map[data-loaded=true]", timeout=15000)
     assert page.inner_text("[data-testid=commune-count]") == "23"
     assert page.get_attribute(".user", "data-role") == account.role
@@ -28,6 +31,8 @@ def test_each_role_sees_the_communes_on_the_map(page, live_server, artifacts, ac
     )
     assert len(drawn) == 23 and "Neuilly-Crimolois" in drawn and "Crimolois" not in drawn
     assert page.locator("#map canvas").count() >= 1
+    # The asset layer is drawn from vector tiles, which every role may read.
+    assert tile_statuses and set(tile_statuses) <= {200, 304}
     page.screenshot(path=str(artifacts / f"map-{account.login}.png"))
 
 

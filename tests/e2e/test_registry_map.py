@@ -49,12 +49,12 @@ def test_draw_fill_move_and_see_two_history_entries(page, live_server, artifacts
     assert "Bois" in page.inner_text(".card-table")
 
     page.click("text=Déplacer ou modifier la forme")
-    page.wait_for_timeout(300)
+    save_position = page.wait_for_selector("text=Enregistrer la position")  # the Modify tool is on
     page.mouse.move(*centre)
     page.mouse.down()
     page.mouse.move(centre[0] + 30, centre[1] + 25, steps=8)
     page.mouse.up()
-    page.click("text=Enregistrer la position")
+    save_position.click()
     page.wait_for_function("document.querySelectorAll('[data-testid=history] > li').length === 2", timeout=10000)
     history = page.inner_text("[data-testid=history]")
     assert history.index("Déplacé") < history.index("Créé")  # newest first
@@ -79,7 +79,7 @@ def test_box_select_then_bulk_edit_and_the_map_as_of_yesterday(page, live_server
 
     from app.auth.models import User
     from app.inventory import services
-    from tests.inventory.conftest import storage_point
+    from tests.conftest import storage_point
 
     with Session(engine) as session:
         manager = session.query(User).filter_by(login="manager").one()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import csrf_token_from
-from tests.inventory.conftest import DIJON_CENTRE
+from tests.conftest import DIJON_CENTRE
 
 
 def _api_login(app, make_user, role: str, communes=None):

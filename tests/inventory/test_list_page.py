@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from tests.inventory.conftest import DIJON_CENTRE, TALANT
+from tests.conftest import DIJON_CENTRE, TALANT
 
 
 def _references(html: str) -> list[str]:

@@ -13,7 +13,7 @@ from app.inventory import queries, services
 from app.inventory.catalogue import CATALOGUE
 from app.inventory.queries import AssetFilter
 from gis.crs import reproject
-from tests.inventory.conftest import DIJON_CENTRE, TALANT, storage_point
+from tests.conftest import DIJON_CENTRE, TALANT, storage_point
 
 
 def test_create_derives_reference_commune_status_and_history(db, make_asset):

@@ -1,0 +1,1 @@
+"""Vector tiles (MVT) produced by PostGIS, with precomputed aggregates for low zooms."""

@@ -1,0 +1,197 @@
+"""/ogc over HTTP: OGC API - Features Part 1 (core, GeoJSON) on the registry, with the user's scope."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from app.inventory.catalogue import CATALOGUE
+from tests.conftest import csrf_token_from
+from tests.inventory.conftest import DIJON_CENTRE, TALANT
+
+# A quiet corner of Dijon (Parc de la Colombière side): no other test puts assets here.
+CORNER = (5.0480, 47.3050)
+CORNER_BBOX = "5.0470,47.3040,5.0530,47.3080"
+
+
+def _near(i: int) -> tuple[float, float]:
+    return CORNER[0] + 0.0005 * i, CORNER[1] + 0.0002 * i
+
+
+def _get(client, url: str, status: int = 200) -> dict:
+    response = client.get(url)
+    assert response.status_code == status, response.text
+    return response.json
+
+
+def _ids(collection: dict) -> list[int]:
+    return [feature["id"] for feature in collection["features"]]
+
+
+def _path(href: str) -> str:
+    assert href.startswith("http://localhost/ogc/")
+    return href.removeprefix("http://localhost")
+
+
+def test_landing_page_conformance_and_api(client, login_as):
+    login_as("councillor")
+    landing = _get(client, "/ogc/")
+    assert landing["title"] == "Vigie"
+    rels = {link["rel"]: link for link in landing["links"]}
+    assert {"self", "service-desc", "conformance", "data"} <= set(rels)
+    assert rels["service-desc"]["type"] == "application/vnd.oai.openapi+json;version=3.0"
+    conformance = _get(client, _path(rels["conformance"]["href"]))["conformsTo"]
+    assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in conformance
+    assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson" in conformance
+    api = _get(client, _path(rels["service-desc"]["href"]))
+    assert api["openapi"].startswith("3.0") and api["components"]["parameters"]["limit"]["schema"]["maximum"] == 10_000
+    lights = [p["name"] for p in api["paths"]["/collections/street_light/items"]["get"]["parameters"] if "name" in p]
+    assert {"material", "height_m", "wall_mounted"} <= set(lights)
+    assert _get(client, "/ogc/?f=json")["title"] == "Vigie"
+    assert _get(client, "/ogc/?f=html", 400)["code"] == "InvalidParameterValue"
+
+
+def test_one_collection_per_asset_type_titled_in_the_users_language(client, login_as):
+    login_as("councillor")
+    body = _get(client, "/ogc/collections")
+    collections = {c["id"]: c for c in body["collections"]}
+    assert set(collections) == {entry["code"] for entry in CATALOGUE} and len(collections) == 20
+    light = collections["street_light"]
+    assert light["title"] == "Mât d'éclairage" and light["itemType"] == "feature"
+    minx, miny, maxx, maxy = light["extent"]["spatial"]["bbox"][0]
+    assert 4.8 < minx < 5.0 < 5.1 < maxx < 5.3 and 47.1 < miny < 47.3 < 47.35 < maxy < 47.5
+    assert len(light["extent"]["temporal"]["interval"][0]) == 2
+    items = next(link for link in light["links"] if link["rel"] == "items")
+    assert items["type"] == "application/geo+json" and items["href"].endswith("/ogc/collections/street_light/items")
+    assert _get(client, "/ogc/collections/bench")["id"] == "bench"
+    client.post("/language", data={"language": "en", "csrf_token": csrf_token_from(client.get("/inventory").text)})
+    assert _get(client, "/ogc/collections/street_light")["title"] == "Street-light mast"
+
+
+def test_items_are_geojson_in_crs84_within_the_bbox(client, login_as, make_asset):
+    login_as("councillor")
+    inside = [make_asset("bench", lonlat=_near(i), properties={"seats": i}) for i in range(3)]
+    make_asset("litter_bin", lonlat=_near(1))
+    make_asset("bench", lonlat=DIJON_CENTRE)
+    response = client.get(f"/ogc/collections/bench/items?bbox={CORNER_BBOX}")
+    assert response.status_code == 200 and response.content_type == "application/geo+json"
+    body = response.json
+    assert body["type"] == "FeatureCollection" and body["timeStamp"].endswith("Z")
+    assert sorted(_ids(body)) == sorted(a.id for a in inside)
+    assert body["numberReturned"] == 3 and body["numberMatched"] == 3
+    first = next(f for f in body["features"] if f["id"] == inside[0].id)
+    assert first["geometry"]["coordinates"] == pytest.approx(list(_near(0)), abs=1e-6)
+    assert first["properties"]["type"] == "bench" and first["properties"]["commune"] == "21231"
+    assert "next" not in {link["rel"] for link in body["links"]}
+    three_d = "5.0470,47.3040,0,5.0530,47.3080,100"
+    assert sorted(_ids(_get(client, f"/ogc/collections/bench/items?bbox={three_d}"))) == sorted(a.id for a in inside)
+
+
+def test_next_links_page_through_every_item(client, login_as, make_asset, monkeypatch):
+    login_as("councillor")
+    created = {make_asset("bench", lonlat=_near(i)).id for i in range(7)}
+    url, seen, pages = f"/ogc/collections/bench/items?bbox={CORNER_BBOX}&limit=3", [], []
+    while url:
+        page = _get(client, url)
+        pages.append(page)
+        seen += _ids(page)
+        links = {link["rel"]: link for link in page["links"]}
+        assert links["self"]["href"].startswith("http://localhost/ogc/collections/bench/items?")
+        url = _path(links["next"]["href"]) if "next" in links else None
+    assert [p["numberReturned"] for p in pages] == [3, 3, 1] and set(seen) == created and len(seen) == 7
+    assert all(p["numberMatched"] == 7 for p in pages)
+    assert "prev" in {link["rel"] for link in pages[1]["links"]}
+    assert "prev" not in {link["rel"] for link in pages[0]["links"]}
+    monkeypatch.setattr("app.ogc.items.COUNT_CAP", 5)  # beyond the cap, numberMatched is left out...
+    assert "numberMatched" not in _get(client, f"/ogc/collections/bench/items?bbox={CORNER_BBOX}&limit=2")
+    last = _get(client, f"/ogc/collections/bench/items?bbox={CORNER_BBOX}&limit=2&offset=6")
+    assert last["numberMatched"] == 7  # ...but the last page knows it for free
+    assert _get(client, f"/ogc/collections/bench/items?bbox={CORNER_BBOX}&offset=50")["numberReturned"] == 0
+
+
+def test_datetime_gives_the_inventory_as_of_an_instant(client, db, login_as, make_asset):
+    login_as("councillor")
+    old, new = make_asset("bench", lonlat=_near(0)), make_asset("bench", lonlat=_near(1))
+    db.execute(text("ALTER TABLE asset_history DISABLE TRIGGER asset_history_append_only"))
+    db.execute(text("UPDATE asset_history SET recorded_at = '2020-01-01' WHERE asset_id = :id"), {"id": old.id})
+    db.execute(text("ALTER TABLE asset_history ENABLE TRIGGER asset_history_append_only"))
+    url = f"/ogc/collections/bench/items?bbox={CORNER_BBOX}"
+    assert sorted(_ids(_get(client, url))) == sorted([old.id, new.id])
+    assert _ids(_get(client, url + "&datetime=2021-06-01T12:00:00Z")) == [old.id]
+    assert _ids(_get(client, url + "&datetime=2021-06-01")) == [old.id]
+    assert _ids(_get(client, url + "&datetime=2019-12-31T23:59:59Z")) == []
+    assert "datetime" in _get(client, url + "&datetime=2020-01-01/2021-01-01", 400)["fields"]
+    assert "datetime" in _get(client, url + "&datetime=yesterday", 400)["fields"]
+
+
+def test_property_filters_on_status_commune_and_the_types_attributes(client, login_as, make_asset, settings, db):
+    login_as("councillor")
+    steel = make_asset("street_light", lonlat=_near(0), properties={"height_m": 8, "material": "steel"})
+    alu = make_asset("street_light", lonlat=_near(1), properties={"height_m": 6.5, "material": "aluminium",
+                                                                   "wall_mounted": True, "status": "faulty"})
+    talant = make_asset("street_light", lonlat=TALANT, properties={"height_m": 8, "material": "steel"})
+    url = f"/ogc/collections/street_light/items?bbox={CORNER_BBOX}"
+    assert _ids(_get(client, url + "&material=steel")) == [steel.id]
+    assert _ids(_get(client, url + "&height_m=8.0")) == [steel.id]
+    assert _ids(_get(client, url + "&height_m=6.5&wall_mounted=true")) == [alu.id]
+    assert _ids(_get(client, url + "&status=faulty")) == [alu.id]
+    assert sorted(_ids(_get(client, url + "&status=faulty,in_service"))) == sorted([steel.id, alu.id])
+    everywhere = _get(client, "/ogc/collections/street_light/items?commune=21617&material=steel")
+    assert talant.id in _ids(everywhere) and steel.id not in _ids(everywhere)
+    assert _get(client, url + "&material=gold", 400)["fields"]["material"].startswith("Valeur inconnue gold")
+    assert "height_m" in _get(client, url + "&height_m=tall", 400)["fields"]
+    assert "status" in _get(client, url + "&status=broken", 400)["fields"]
+
+
+def test_a_user_limited_to_a_commune_sees_only_its_assets(client, login_as, make_asset):
+    in_talant, in_dijon = make_asset("bench", lonlat=TALANT), make_asset("bench", lonlat=DIJON_CENTRE)
+    login_as("field_agent", communes=["21617"])
+    every = _get(client, "/ogc/collections/bench/items?bbox=4.95,47.30,5.06,47.35&limit=10000")
+    assert in_talant.id in _ids(every) and in_dijon.id not in _ids(every)
+    assert {f["properties"]["commune"] for f in every["features"]} == {"21617"}
+    assert _get(client, f"/ogc/collections/bench/items/{in_talant.id}")["id"] == in_talant.id
+    assert _get(client, f"/ogc/collections/bench/items/{in_dijon.id}", 404)["code"] == "NotFound"
+
+
+def test_one_feature_and_404s(client, login_as, make_asset):
+    login_as("councillor")
+    bench = make_asset("bench", lonlat=_near(0))
+    feature = _get(client, f"/ogc/collections/bench/items/{bench.id}")
+    assert feature["type"] == "Feature" and feature["properties"]["reference"] == bench.reference
+    assert {link["rel"] for link in feature["links"]} == {"self", "collection"}
+    assert _get(client, f"/ogc/collections/litter_bin/items/{bench.id}", 404)["code"] == "NotFound"
+    assert _get(client, "/ogc/collections/bench/items/999999999", 404)["code"] == "NotFound"
+    assert _get(client, "/ogc/collections/no_such_type", 404)["message"] == "Aucun type d'équipement no_such_type."
+    assert _get(client, "/ogc/collections/no_such_type/items", 404)["code"] == "NotFound"
+    assert client.get("/ogc/collections/bench/items/abc").status_code == 404
+    assert client.get("/ogc/nowhere").is_json
+    assert _get(client, f"/ogc/collections/bench/items/{bench.id}?datetime=2020-01-01", 400)["code"]
+
+
+@pytest.mark.parametrize("query, field", [
+    ("bbox=1,2,3", "bbox"), ("bbox=5.1,47,5.0,48", "bbox"), ("bbox=a,b,c,d", "bbox"), ("bbox=0,0,200,10", "bbox"),
+    ("limit=0", "limit"), ("limit=10001", "limit"), ("limit=ten", "limit"), ("offset=-1", "offset"),
+    ("foo=1", "foo"), ("sortby=id", "sortby"), ("f=html", "f"),
+])
+def test_bad_or_unknown_parameters_get_400_json(client, login_as, query, field):
+    login_as("councillor")
+    body = _get(client, f"/ogc/collections/bench/items?{query}", 400)
+    assert body["code"] == "InvalidParameterValue" and field in body["fields"] and body["description"]
+
+
+def test_limit_bounds_are_accepted(client, login_as):
+    login_as("councillor")
+    assert _get(client, "/ogc/collections/bench/items?limit=1")["numberReturned"] <= 1
+    assert _get(client, "/ogc/collections/bench/items?limit=10000&f=json")["type"] == "FeatureCollection"
+
+
+def test_authentication_is_required_by_cookie_or_token(client, app, db, make_user, make_asset):
+    from app.auth.services import create_api_token
+
+    assert _get(client, "/ogc/collections", 401)["error"] == "authentication_required"
+    assert _get(client, "/ogc/", 401)["error"] == "authentication_required"
+    bench = make_asset("bench", lonlat=_near(0))
+    token = create_api_token(db, make_user("councillor", communes=["21231"]), "QGIS")
+    headers = {"Authorization": f"Bearer {token}"}
+    found = client.get(f"/ogc/collections/bench/items?bbox={CORNER_BBOX}", headers=headers).json
+    assert [feature["id"] for feature in found["features"]] == [bench.id]
+    assert client.get("/ogc/collections", headers={"Authorization": "Bearer vgt_wrong"}).status_code == 401
