@@ -6,7 +6,7 @@ One run, one database (``vigie_bench`` by default, dropped and rebuilt unless ``
    tile triggers fill ``asset_grid`` during the load), VACUUM ANALYZE;
 2. our app under gunicorn (2 workers x 4 threads), logged in as ``admin`` over HTTP;
 3. ``/tiles/assets/{z}/{x}/{y}.mvt`` over Dijon centre, zooms 8-20 and the 3x3 tiles
-   around the centre at z15/z16 (no If-None-Match: generation is measured, not 304s);
+   around the centre at z16/z17 (no If-None-Match: generation is measured, not 304s);
 4. the raw floor: ``ST_AsMVT`` of every asset of the tile at full detail, psycopg directly;
 5. TiPg (``bench/.venv-tipg``, created if missing) on the same table and tiles, and its items;
 6. our items: ``/ogc/collections/street_light/items`` and ``/api/v1/assets`` on the same bbox.
@@ -49,7 +49,7 @@ TIPG_VENV = ROOT / "bench" / ".venv-tipg"
 CENTRE = (5.0415, 47.3220)  # Dijon, Place de la Libération
 MAIN_ZOOMS = (10, 12, 14, 16, 18)
 ALL_ZOOMS = tuple(range(8, 21))
-NEIGHBOUR_ZOOMS = (15, 16)
+NEIGHBOUR_ZOOMS = (16, 17)  # the last aggregated zoom and the first full-detail one
 TILE_TARGET_BYTES = 256 * 1024
 TILE_TARGET_P95 = 0.050
 MIN_ASSETS = 1_000_000
@@ -540,7 +540,7 @@ RAW_SQL = """
     WITH b AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS env,
                       ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => 0.02), {srid}) AS search)
     SELECT ST_AsMVT(q, 'assets', 4096, 'geom', 'id') FROM (
-        SELECT s.id, t.code AS type, s.status, s.reference,
+        SELECT s.id, t.code AS type, s.status,
                ST_AsMVTGeom(ST_Transform(s.geom, 3857), b.env, 4096, 64, true) AS geom
         FROM assets AS s JOIN asset_types t ON t.id = s.type_id, b
         WHERE s.geom && b.search AND s.status <> 'decommissioned'
@@ -700,7 +700,7 @@ def main() -> None:
                      num(count_mvt_features(s.body))])
     print_table("Raw floor: ST_AsMVT of every asset of the tile at full detail (psycopg, no HTTP, no aggregation)",
                 ["zoom", "x/y", "n", "p50 ms", "p95 ms", "bytes", "features"], rows,
-                ("same SQL as the app's detail tiles (id as feature id; type, status, reference; buffer 64);",
+                ("same SQL as the app's detail tiles (id as feature id; type and status; buffer 64);",
                  "prepare_threshold=None, max_parallel_workers_per_gather = 0; z10/z12: 1 warm-up + 3 runs"))
 
     rows = []

@@ -121,17 +121,18 @@ def asset_feature_page(session: Session, actor: User, flt: AssetFilter, limit: i
     params: dict = {"limit": limit, "offset": offset}
     feature = f"({_FEATURE})::text" if as_text else _FEATURE
     order = _order_by(flt.sort)
-    page = f"SELECT s.* {_source(actor, flt, params)} ORDER BY {order} LIMIT :limit OFFSET :offset"
+    ids_order = order
     if flt.bbox:
-        # With a LIMIT, the planner walks the primary key and discards the rows outside the
-        # box (measured 90 ms at 1 M assets); fetching the box first, then sorting, is cheap.
-        inner_order = order.replace("t.code", "s.sort_type").replace("c.name", "s.sort_commune")
-        page = (f"WITH m AS MATERIALIZED (SELECT s.*, t.code AS sort_type, c.name AS sort_commune "
-                f"{_source(actor, flt, params)}) "
-                f"SELECT * FROM m AS s ORDER BY {inner_order} LIMIT :limit OFFSET :offset")
+        # With a LIMIT, the planner would walk the primary key in id order and discard the
+        # rows outside the box (135 ms at 1 M assets); "id + 0" keeps it on the spatial
+        # index, then sorts the box's ids (33 ms for 48,000 matches).
+        ids_order = order.replace("s.id", "(s.id + 0)")
+    page = f"SELECT s.id {_source(actor, flt, params)} ORDER BY {ids_order} LIMIT :limit OFFSET :offset"
     return list(session.execute(
-        text(f"SELECT {feature} FROM ({page}) AS s JOIN asset_types t ON t.id = s.type_id "
-             f"LEFT JOIN communes c ON c.id = s.commune_id ORDER BY {order}"), params
+        text(f"WITH page AS MATERIALIZED ({page}) "
+             f"SELECT {feature} FROM page JOIN ({_states(flt.as_of)}) AS s ON s.id = page.id "
+             f"JOIN asset_types t ON t.id = s.type_id LEFT JOIN communes c ON c.id = s.commune_id "
+             f"ORDER BY {order}"), params
     ).scalars())
 
 

@@ -1,7 +1,7 @@
 """Tables the database keeps up to date for the tile server (by triggers on assets).
 
 - ``asset_grid``: asset counts per Web Mercator grid cell (32 × 32 cells a tile), zoom
-  8-15, type (and type_id 0 for all types) and status: low-zoom tiles read these
+  8-16, type (and type_id 0 for all types) and status: low-zoom tiles read these
   instead of a million assets.
 - ``tile_versions``: a counter per tile (zoom 8-20) bumped when an asset in it changes,
   and ``tile_cache_state.version`` bumped by bulk changes: both go into the ETag, so a
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db import Base
 
 GRID_CELLS_PER_TILE = 32
-GRID_ZOOMS = range(8, 16)  # aggregated; full detail from zoom 16
+GRID_ZOOMS = range(8, 17)  # aggregated; full detail from zoom 17
 VERSIONED_ZOOMS = range(8, 21)
 
 

@@ -1,7 +1,8 @@
 """Tile SQL: every tile is one PostGIS query returning MVT bytes.
 
-Assets: full detail from zoom 16 (row id as the MVT feature id, which measured both
-smaller and faster than an id property); below, counts per grid cell read from
+Assets: full detail from zoom 17 (row id as the MVT feature id, which measured both
+smaller and faster than an id property; type and status only: the reference doubled
+the bytes and the card fetches it anyway); below, counts per grid cell read from
 ``asset_grid`` (current inventory) or, for a past date, aggregated from the history.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.db import STORAGE_SRID
 from app.tiles.models import GRID_CELLS_PER_TILE
 
-DETAIL_FROM_ZOOM = 16
+DETAIL_FROM_ZOOM = 17
 MIN_ZOOM = 8
 EXTENT = 4096
 _O = 20037508.342789244
@@ -77,14 +78,14 @@ def _states(as_of: datetime | None, params: dict) -> str:
 
 
 def asset_detail_tile(session: Session, z: int, x: int, y: int, flt: TileFilter) -> bytes:
-    """Every asset of the tile with its id, type, status and reference."""
+    """Every asset of the tile with its id, type and status."""
     params = {"z": z, "x": x, "y": y}
     where = _asset_clauses(flt, params)
     sql = f"""
         WITH b AS (SELECT ST_TileEnvelope(:z, :x, :y) AS env,
                           ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.02), {STORAGE_SRID}) AS search)
         SELECT ST_AsMVT(q, 'assets', {EXTENT}, 'geom', 'id') FROM (
-            SELECT s.id, t.code AS type, s.status, s.reference,
+            SELECT s.id, t.code AS type, s.status,
                    ST_AsMVTGeom(ST_Transform(s.geom, 3857), b.env, {EXTENT}, 64, true) AS geom
             FROM {_states(flt.as_of, params)} AS s JOIN asset_types t ON t.id = s.type_id, b
             WHERE s.geom && b.search AND {where}

@@ -38,7 +38,7 @@ def test_detail_tile_has_each_asset_with_its_id_and_properties(client, login_as,
     assert response.status_code == 200 and response.mimetype == "application/vnd.mapbox-vector-tile"
     mine = [f for f in _layer(response, "assets") if f["id"] == bench.id]
     assert len(mine) == 1
-    assert mine[0]["properties"] == {"type": "bench", "status": "in_service", "reference": bench.reference}
+    assert mine[0]["properties"] == {"type": "bench", "status": "in_service"}
 
 
 def test_low_zoom_tiles_count_assets_and_follow_edits(db, client, login_as, make_asset, settings, editor):
