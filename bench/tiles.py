@@ -213,45 +213,13 @@ def asset_count(url: str) -> int | None:
         return None
 
 
-def recreate_database(url: str) -> None:
-    """Drop and create the database at ``url`` (as tests/conftest.py does)."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(
-            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"),
-            {"d": target.database},
-        )
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}"'))
-        connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-
-
-def run_migrations(url: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
-    config = Config(str(ROOT / "alembic.ini"))
-    config.attributes["configure_logger"] = False
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-    finally:
-        engine.dispose()
-
-
 def build_database(url: str) -> dict:
     """Recreate, migrate, load the demo and ~1.09 M assets, VACUUM ANALYZE; timings."""
     from sqlalchemy import text
     from sqlalchemy.orm import Session
 
     from app.db import STORAGE_SRID, make_engine
+    from app.db_admin import recreate_database, run_alembic
     from app.demo.dijon import load_demo
     from app.demo.inventory import load_demo_inventory
     from app.inventory.maintenance import reorganise_after_bulk_load
@@ -260,7 +228,7 @@ def build_database(url: str) -> dict:
     start = perf_counter()
     progress("recreating the database and running the migrations")
     recreate_database(url)
-    run_migrations(url)
+    run_alembic(url, ("upgrade", "head"))
     engine = make_engine(url, pool_size=1)
     try:
         with Session(engine) as session:

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,38 +49,8 @@ os.environ.setdefault("VIGIE_DEFAULT_LANGUAGE", "fr")
 from redis import Redis  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from app.db_admin import recreate_database, run_alembic  # noqa: E402,F401 - also used by test_migrations
 from app.settings import Settings  # noqa: E402
-
-
-def recreate_database(url: str) -> None:
-    """Drop and create the database at ``url`` (connecting to its server's 'postgres')."""
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(
-            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"),
-            {"d": target.database},
-        )
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}"'))
-        connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-
-
-def run_alembic(url: str, *commands: tuple[str, ...]) -> None:
-    """Run alembic commands (e.g. ("upgrade", "head")) against ``url``."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config(str(ROOT / "alembic.ini"))
-    config.attributes["configure_logger"] = False
-    engine = create_engine(url)
-    try:
-        for name, *args in commands:
-            with engine.begin() as connection:
-                config.attributes["connection"] = connection
-                getattr(command, name)(config, *args)
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -188,6 +158,22 @@ def login_as(client, make_user):
         return user
 
     return login
+
+
+@pytest.fixture(scope="session")
+def live_server(engine, settings):
+    """The real app (committed data, its own sessions) on a free local port, for browsers and clients."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from app import create_app
+
+    server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
 
 
 @pytest.fixture(scope="session")

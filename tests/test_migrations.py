@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import recreate_database, run_alembic
+from app.db_admin import recreate_database, run_alembic
 
 
 def test_upgrade_check_downgrade_upgrade(settings):

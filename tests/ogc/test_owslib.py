@@ -6,33 +6,25 @@ stay (history is append-only); the token is revoked at the end.
 """
 from __future__ import annotations
 
-import threading
 
 import pytest
 import requests
 from sqlalchemy import func, update
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from app.auth import services as auth_services
 from app.auth.models import ApiToken
 from app.inventory import services as inventory_services
-from tests.inventory.conftest import storage_point
+from tests.conftest import storage_point
 
 MAGNY = (5.1645, 47.2835)
 MAGNY_BBOX = [5.15, 47.27, 5.18, 47.30]
 
 
 @pytest.fixture(scope="module")
-def ogc_server(engine, settings):
-    """The real app on a free local port (committed data, its own sessions)."""
-    from app import create_app
-
-    server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/ogc/"
-    server.shutdown()
+def ogc_server(live_server):
+    """The OGC API root of the live server."""
+    return f"{live_server}/ogc/"
 
 
 @pytest.fixture(scope="module")
