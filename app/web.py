@@ -217,6 +217,7 @@ def _register_error_handlers(app: Flask) -> None:
     for status, text in (
         (403, lazy_gettext("You are not allowed to do this.")),
         (404, lazy_gettext("Page not found.")),
+        (500, lazy_gettext("Vigie met an unexpected error; nothing was saved. Please try again.")),
     ):
         app.register_error_handler(status, _http_error_handler(status, text))
 

@@ -56,3 +56,21 @@ def test_jobs_are_enqueued_on_commit_and_dropped_on_rollback(engine, redis):
         session.commit()
     assert "sent-on-commit" in queue.job_ids
     queue.empty()
+
+
+def test_an_unexpected_error_answers_json_on_the_api_and_rolls_back(app, login_as, client):
+    from sqlalchemy import text
+
+    from app.web import db_session
+
+    def explode():
+        db_session().execute(text("UPDATE users SET display_name = 'half-written'"))
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/api/v1/_explode", "explode", explode)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as in production, not raise in the test
+    login_as("admin")
+    response = client.get("/api/v1/_explode")
+    assert response.status_code == 500
+    assert response.json["message"].startswith("Vigie a rencontré une erreur inattendue")
+    assert "half-written" not in client.get("/admin/users").text
