@@ -32,6 +32,12 @@ def _read_password(password_stdin: bool) -> str:
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
+def _refused(error: DomainError) -> click.ClickException:
+    """A domain refusal as a command-line error, with the message of each wrong field."""
+    details = "; ".join(f"{field}: {message}" for field, message in error.field_errors.items())
+    return click.ClickException(f"{error.message}: {details}" if details else str(error.message))
+
+
 @click.group()
 def cli() -> None:
     """Vigie administration commands."""
@@ -52,8 +58,7 @@ def create_user_command(login: str, role: str, display_name: str | None, commune
                 session, login, _read_password(password_stdin), role, display_name, list(communes)
             )
         except DomainError as error:
-            details = "; ".join(f"{field}: {msg}" for field, msg in error.field_errors.items())
-            raise click.ClickException(f"{error.message}: {details}") from None
+            raise _refused(error) from None
         session.commit()
         click.echo(f"created user {user.login} ({user.role})")
 
@@ -68,7 +73,7 @@ def set_password_command(login: str, password_stdin: bool) -> None:
         try:
             auth_services.set_password(session, login, _read_password(password_stdin))
         except DomainError as error:
-            raise click.ClickException(error.message) from None
+            raise _refused(error) from None
         session.commit()
         click.echo(f"password of {login} changed")
 
@@ -84,8 +89,7 @@ def create_api_token_command(login: str, name: str) -> None:
         try:
             token = auth_services.create_api_token(session, user, name)
         except DomainError as error:
-            details = "; ".join(f"{field}: {msg}" for field, msg in error.field_errors.items())
-            raise click.ClickException(f"{error.message}: {details}") from None
+            raise _refused(error) from None
         session.commit()
         click.echo(f"API token for {user.login} ({name}), shown only once:", err=True)
         click.echo(token)
@@ -101,7 +105,7 @@ def revoke_api_token_command(login: str, token_id: int) -> None:
         try:
             auth_services.revoke_api_token(session, _user_or_fail(session, login), token_id)
         except DomainError as error:
-            raise click.ClickException(str(error.message)) from None
+            raise _refused(error) from None
         session.commit()
         click.echo(f"API token {token_id} of {login} revoked")
 
@@ -154,7 +158,7 @@ def generate_inventory_command(scale: float, seed: int | None) -> None:
             seed_option = {} if seed is None else {"seed": seed}
             counts = load_demo_inventory(session, settings.storage_srid, scale=scale, **seed_option)
         except DomainError as error:
-            raise click.ClickException(str(error.message)) from None
+            raise _refused(error) from None
         session.commit()
         if counts is not None:
             reorganise_after_bulk_load(session)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -65,7 +66,30 @@ class AssetType(Base):
         return self.label_fr if language == "fr" else self.label_en
 
 
-class Asset(Base):
+class AssetState:
+    """The columns that describe an asset at a moment: kept by ``assets`` (now) and by
+    every ``asset_history`` row (from its ``recorded_at`` on), so "as of" reads either."""
+
+    version: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str] = mapped_column(String(40))
+    type_id: Mapped[int] = mapped_column(ForeignKey("asset_types.id"))
+    geom = mapped_column(Geometry("GEOMETRY", srid=STORAGE_SRID, spatial_index=False), nullable=False)
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    installed_on: Mapped[date | None] = mapped_column(Date)
+    manufacturer: Mapped[str | None] = mapped_column(String(120))
+    model: Mapped[str | None] = mapped_column(String(120))
+    condition: Mapped[int | None] = mapped_column(SmallInteger)
+    attributes: Mapped[dict] = mapped_column(JSONB, default=dict)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"))
+
+
+# The state columns by name, in one place (history snapshots and as-of queries use them).
+ASSET_STATE_COLUMNS = ("version", "reference", "type_id", "geom", "commune_id", "status", "installed_on",
+                       "manufacturer", "model", "condition", "attributes", "parent_id")
+
+
+class Asset(AssetState, Base):
     """The current state of one public-space asset. Never deleted: decommissioned."""
 
     __tablename__ = "assets"
@@ -73,32 +97,24 @@ class Asset(Base):
         CheckConstraint(_in("status", ASSET_STATUSES), name="status_known"),
         CheckConstraint("condition BETWEEN 1 AND 5", name="condition_1_to_5"),
         CheckConstraint("ST_IsValid(geom) AND NOT ST_IsEmpty(geom)", name="geom_valid"),
+        UniqueConstraint("reference", name="uq_assets_reference"),
         Index("ix_assets_geom", "geom", postgresql_using="gist"),
         Index("ix_assets_type_status", "type_id", "status"),
+        Index("ix_assets_commune_id", "commune_id"),
+        Index("ix_assets_parent_id", "parent_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(40), unique=True)
-    type_id: Mapped[int] = mapped_column(ForeignKey("asset_types.id"))
-    geom = mapped_column(Geometry("GEOMETRY", srid=STORAGE_SRID, spatial_index=False), nullable=False)
-    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20))
-    installed_on: Mapped[date | None] = mapped_column(Date)
-    manufacturer: Mapped[str | None] = mapped_column(String(120))
-    model: Mapped[str | None] = mapped_column(String(120))
-    condition: Mapped[int | None] = mapped_column(SmallInteger)
-    attributes: Mapped[dict] = mapped_column(JSONB, default=dict)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"), index=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     asset_type: Mapped[AssetType] = relationship(lazy="joined")
 
-    __mapper_args__ = {"version_id_col": version}
+    # SQLAlchemy sets version to 1 on insert and bumps it on every update.
+    __mapper_args__ = {"version_id_col": AssetState.version}
 
 
-class AssetHistory(Base):
+class AssetHistory(AssetState, Base):
     """One change of one asset: the full state after it, who, when, what and why."""
 
     __tablename__ = "asset_history"
@@ -115,16 +131,3 @@ class AssetHistory(Base):
     change: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     changes: Mapped[dict] = mapped_column(JSONB, default=dict)  # {field: [before, after]}
-    # The state from recorded_at on (what "as of" queries read).
-    version: Mapped[int] = mapped_column(Integer)
-    reference: Mapped[str] = mapped_column(String(40))
-    type_id: Mapped[int] = mapped_column(ForeignKey("asset_types.id"))
-    geom = mapped_column(Geometry("GEOMETRY", srid=STORAGE_SRID, spatial_index=False), nullable=False)
-    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"))
-    status: Mapped[str] = mapped_column(String(20))
-    installed_on: Mapped[date | None] = mapped_column(Date)
-    manufacturer: Mapped[str | None] = mapped_column(String(120))
-    model: Mapped[str | None] = mapped_column(String(120))
-    condition: Mapped[int | None] = mapped_column(SmallInteger)
-    attributes: Mapped[dict] = mapped_column(JSONB, default=dict)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"))

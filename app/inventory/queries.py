@@ -16,10 +16,7 @@ from app.auth.models import User
 from app.db import STORAGE_SRID
 from app.errors import NotFound
 from app.i18n import msg
-from app.inventory.models import ASSET_STATUSES, Asset
-
-_STATE_COLUMNS = ("geom, status, version, reference, type_id, commune_id, installed_on, manufacturer, "
-                  "model, condition, attributes, parent_id")
+from app.inventory.models import ASSET_STATE_COLUMNS, ASSET_STATUSES, Asset
 
 _FEATURE = """json_build_object(
     'type', 'Feature', 'id', s.id,
@@ -57,9 +54,9 @@ SORT_KEYS = {
 
 def _states(as_of: datetime | None) -> str:
     if as_of is None:
-        return f"SELECT id, {_STATE_COLUMNS} FROM assets"
+        return f"SELECT id, {', '.join(ASSET_STATE_COLUMNS)} FROM assets"
     return (
-        f"SELECT h.asset_id AS id, {', '.join('h.' + c.strip() for c in _STATE_COLUMNS.split(','))} "
+        f"SELECT h.asset_id AS id, {', '.join('h.' + c for c in ASSET_STATE_COLUMNS)} "
         "FROM asset_history h WHERE h.recorded_at <= :as_of AND NOT EXISTS ("
         " SELECT 1 FROM asset_history h2 WHERE h2.asset_id = h.asset_id AND h2.recorded_at <= :as_of"
         " AND (h2.recorded_at, h2.id) > (h.recorded_at, h.id))"

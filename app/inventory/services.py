@@ -17,15 +17,13 @@ from app.auth.roles import Permission
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from app.i18n import Msg, msg
 from app.inventory.attributes import validate_attributes
-from app.inventory.models import ASSET_STATUSES, Asset, AssetHistory, AssetType
+from app.inventory.models import ASSET_STATE_COLUMNS, ASSET_STATUSES, Asset, AssetHistory, AssetType
 from app.inventory.placement import check_geometry_shape, commune_of
 
 # Properties an editor may set besides the typed attributes.
 CORE_FIELDS = ("status", "installed_on", "manufacturer", "model", "condition", "parent_id")
 # Properties that are derived or identify the asset: ignored when sent back unchanged.
 DERIVED_FIELDS = ("type", "reference", "commune", "commune_name", "version", "type_label")
-_SNAPSHOT_FIELDS = ("version", "reference", "type_id", "geom", "commune_id", "status", "installed_on",
-                    "manufacturer", "model", "condition", "attributes", "parent_id")
 
 
 def create_asset(session: Session, actor: User, type_code: str, geom: BaseGeometry | None, srid: int,
@@ -232,7 +230,7 @@ def _record(session: Session, asset: Asset, actor: User | None, change: str, cha
             reason: str | None, recorded_at: datetime | None = None) -> AssetHistory:
     entry = AssetHistory(asset_id=asset.id, actor_id=actor.id if actor else None, change=change,
                          changes=changes, reason=(reason or "").strip() or None,
-                         **{name: getattr(asset, name) for name in _SNAPSHOT_FIELDS})
+                         **{name: getattr(asset, name) for name in ASSET_STATE_COLUMNS})
     if recorded_at is not None:
         entry.recorded_at = recorded_at
     session.add(entry)
