@@ -10,6 +10,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Assemble the Flask application from validated settings."""
     from app import web
     from app.api import assets as _asset_routes  # noqa: F401 - registers on the api blueprint
+    from app.api import interventions as _intervention_routes  # noqa: F401 - registers on the api blueprint
     from app.api.routes import blueprint as api_blueprint
     from app.auth.routes import blueprint as auth_blueprint
     from app.health import blueprint as health_blueprint

@@ -50,5 +50,11 @@ def make_engine(database_url: str, *, pool_size: int = 5) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Return the session factory used by every entry point."""
+    """Return the session factory used by every entry point.
+
+    Every domain's models are registered first, so that foreign keys between domains
+    (e.g. asset history → interventions) resolve whichever domain a caller imported.
+    """
+    import app.models  # noqa: F401
+
     return sessionmaker(bind=engine, expire_on_commit=False)

@@ -3,3 +3,7 @@ from app.auth.models import LoginSession, User, user_communes  # noqa: F401
 from app.inventory.models import Asset, AssetHistory, AssetType  # noqa: F401
 from app.territory.models import Commune, TerritoryOutline  # noqa: F401
 from app.tiles.models import AssetGridCell, TileCacheState, TileVersion  # noqa: F401
+from app.interventions.models import (  # noqa: F401
+    Intervention, InterventionAttachment, InterventionEvent, MaintenancePlan, ReferenceCounter, ServiceRequest,
+    SlaRule, TaskTemplate, Team,
+)

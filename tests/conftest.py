@@ -226,3 +226,57 @@ def make_asset(db, settings, editor):
                                      settings.storage_srid, properties or {})
 
     return make
+
+
+# ---- intervention factories (used by interventions, tiles, ogc and browser tests) -----
+@pytest.fixture()
+def make_team(db, make_user):
+    """make_team("Éclairage Nord", members=[user], capacity=14): a team with field agents."""
+    from app.interventions.models import Team
+
+    names = itertools.count(1)
+
+    def make(name: str | None = None, members: list | None = None, capacity: float = 14.0):
+        team = Team(name=name or f"Team {next(names)}-{next(_logins)}", daily_capacity_hours=capacity,
+                    members=members if members is not None else [make_user("field_agent")])
+        db.add(team)
+        db.flush()
+        return team
+
+    return make
+
+
+@pytest.fixture()
+def sla_rules(db):
+    """The default SLA rules (no type): P1 4 and P2 24 calendar hours, P3 40 and P4 160 working hours."""
+    from sqlalchemy import delete
+
+    from app.interventions.defaults import DEFAULT_SLA_RULES
+    from app.interventions.models import SlaRule
+
+    db.execute(delete(SlaRule))
+    rules = [SlaRule(**rule) for rule in DEFAULT_SLA_RULES]
+    db.add_all(rules)
+    db.flush()
+    return rules
+
+
+@pytest.fixture()
+def dispatcher(make_user):
+    return make_user("dispatcher")
+
+
+@pytest.fixture()
+def make_intervention(db, settings, dispatcher, make_asset):
+    """make_intervention(assets=[asset], kind="corrective", priority="P2", problem="out_of_order")."""
+    from app.interventions import services
+
+    def make(assets: list | None = None, kind: str = "corrective", priority: str = "P2",
+             problem: str | None = "out_of_order", actor=None, **fields):
+        assets = assets if assets is not None else [make_asset("bench")]
+        return services.create_intervention(
+            db, actor or dispatcher, kind=kind, priority=priority, srid=settings.storage_srid,
+            asset_ids=[a.id for a in assets], problem=problem if kind == "corrective" else None,
+            description=fields.pop("description", "Test"), **fields)
+
+    return make

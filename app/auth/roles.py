@@ -16,6 +16,7 @@ class Permission(StrEnum):
     VIEW_MAP = "view_map"
     EDIT_INVENTORY = "edit_inventory"
     MANAGE_ASSET_TYPES = "manage_asset_types"
+    CREATE_INTERVENTIONS = "create_interventions"
     PLAN_INTERVENTIONS = "plan_interventions"
     DO_FIELD_WORK = "do_field_work"
     VIEW_REPORTS = "view_reports"
@@ -25,10 +26,10 @@ class Permission(StrEnum):
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.ASSET_MANAGER: frozenset(
-        {Permission.VIEW_MAP, Permission.EDIT_INVENTORY, Permission.VIEW_REPORTS}
+        {Permission.VIEW_MAP, Permission.EDIT_INVENTORY, Permission.CREATE_INTERVENTIONS, Permission.VIEW_REPORTS}
     ),
     Role.DISPATCHER: frozenset(
-        {Permission.VIEW_MAP, Permission.PLAN_INTERVENTIONS, Permission.VIEW_REPORTS}
+        {Permission.VIEW_MAP, Permission.CREATE_INTERVENTIONS, Permission.PLAN_INTERVENTIONS, Permission.VIEW_REPORTS}
     ),
     Role.FIELD_AGENT: frozenset({Permission.VIEW_MAP, Permission.DO_FIELD_WORK}),
     Role.COUNCILLOR: frozenset({Permission.VIEW_MAP, Permission.VIEW_REPORTS}),

@@ -30,7 +30,7 @@ from app.db import STORAGE_SRID, Base
 
 ASSET_STATUSES = ("planned", "in_service", "faulty", "out_of_service", "decommissioned")
 GEOMETRY_KINDS = ("point", "line", "polygon")
-HISTORY_CHANGES = ("created", "updated", "moved", "status_changed", "decommissioned", "replaced")
+HISTORY_CHANGES = ("created", "updated", "moved", "status_changed", "decommissioned", "replaced", "repaired")
 
 asset_reference_seq = Sequence("asset_reference_seq", metadata=Base.metadata)
 
@@ -131,3 +131,5 @@ class AssetHistory(AssetState, Base):
     change: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     changes: Mapped[dict] = mapped_column(JSONB, default=dict)  # {field: [before, after]}
+    # The intervention whose closing made this change, if any.
+    intervention_id: Mapped[int | None] = mapped_column(ForeignKey("interventions.id"), index=True)

@@ -107,6 +107,27 @@ def bulk_update(session: Session, actor: User, asset_ids: list[int], properties:
     return updated
 
 
+def apply_field_work(session: Session, actor: User, asset_id: int, change: str, properties: dict,
+                     reason: str, intervention_id: int) -> Asset:
+    """Apply what an intervention did to an asset (repaired, replaced, decommissioned), with
+    one history row that links to the intervention. The intervention workflow authorises
+    it (a dispatcher closing the work), not the inventory-editing permission."""
+    asset = _locked_asset(session, actor, asset_id)
+    if asset.status == "decommissioned":
+        raise ValidationFailed(msg("%(reference)s is decommissioned: the intervention cannot change it.",
+                                   reference=asset.reference))
+    before = _state(asset)
+    core, attributes = _split_and_validate(session, asset.asset_type, dict(properties), partial=True, asset=asset)
+    for name, value in core.items():
+        setattr(asset, name, value)
+    if attributes:
+        asset.attributes = {**asset.attributes, **attributes}
+    asset.updated_at = func.now()
+    session.flush()
+    _record(session, asset, actor, change, _diff(before, _state(asset)), reason, intervention_id=intervention_id)
+    return asset
+
+
 def _collecting(errors: dict[str, Msg], check, *args, **kwargs):
     """Run a check, adding its field errors to ``errors`` so that all are reported at once."""
     try:
@@ -227,8 +248,9 @@ def _change_kind(changes: dict) -> str:
 
 
 def _record(session: Session, asset: Asset, actor: User | None, change: str, changes: dict,
-            reason: str | None, recorded_at: datetime | None = None) -> AssetHistory:
+            reason: str | None, recorded_at: datetime | None = None, intervention_id: int | None = None) -> AssetHistory:
     entry = AssetHistory(asset_id=asset.id, actor_id=actor.id if actor else None, change=change,
+                         intervention_id=intervention_id,
                          changes=changes, reason=(reason or "").strip() or None,
                          **{name: getattr(asset, name) for name in ASSET_STATE_COLUMNS})
     if recorded_at is not None:
