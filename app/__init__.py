@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.settings import Settings
 
@@ -14,6 +15,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from app.api.routes import blueprint as api_blueprint
     from app.auth.routes import blueprint as auth_blueprint
     from app.health import blueprint as health_blueprint
+    from app.interventions.routes import blueprint as interventions_blueprint
     from app.inventory.routes import blueprint as inventory_blueprint
     from app.inventory.type_routes import blueprint as asset_types_blueprint
     from app.map.routes import blueprint as map_blueprint
@@ -23,6 +25,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     flask_app = Flask(__name__, static_folder="../static", static_url_path="/static")
     web.configure(flask_app, settings)
+    if settings.trusted_proxies:
+        flask_app.wsgi_app = ProxyFix(flask_app.wsgi_app, x_for=settings.trusted_proxies,
+                                      x_proto=settings.trusted_proxies, x_host=settings.trusted_proxies,
+                                      x_prefix=settings.trusted_proxies)
     for blueprint in (
         health_blueprint,
         auth_blueprint,
@@ -32,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         tiles_blueprint,
         asset_types_blueprint,
         ogc_blueprint,
+        interventions_blueprint,
     ):
         flask_app.register_blueprint(blueprint)
     web.refuse_demo_passwords_outside_demo(flask_app)

@@ -171,6 +171,56 @@ def generate_inventory_command(scale: float, seed: int | None) -> None:
     click.echo(f"{sum(counts.values()):,} assets generated with their history.")
 
 
+@cli.command("run-maintenance-plans")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Generate as of this day (YYYY-MM-DD; default: today). The nightly job does the same.")
+def run_maintenance_plans_command(today) -> None:
+    """Create the interventions that the active maintenance plans make due. Safe to run again."""
+    from app.interventions.maintenance import generate_due_interventions, territory_today
+
+    _, session = _open_session()
+    with session:
+        summary = generate_due_interventions(session, today.date() if today else territory_today())
+        session.commit()
+    for visit in summary.created:
+        click.echo(f"  {visit.reference}  due {visit.due_on}  {_counted(visit.asset_count, 'asset'):>11}  "
+                   f"{visit.plan} — {visit.group}")
+    click.echo(f"{_counted(len(summary.created), 'intervention')} created as of {summary.today}.")
+    if summary.deferred_assets:
+        click.echo(f"{_counted(summary.deferred_assets, 'due asset')} wait for their group's visit "
+                   "on the same date to pass.")
+    for failure in summary.failures:
+        click.echo(f"refused: {failure['plan']}, {failure['group']}: {failure['message']}", err=True)
+
+
+@cli.command("generate-interventions")
+@click.option("--seed", type=int, help="Same seed, same interventions (default: the demo's).")
+def generate_interventions_command(seed: int | None) -> None:
+    """Generate the demo's teams and two years of interventions up to now. Does nothing if any
+    intervention exists."""
+    from app.demo.interventions import TEAMS, load_demo_interventions
+
+    _, session = _open_session()
+    with session:
+        try:
+            seed_option = {} if seed is None else {"seed": seed}
+            counts = load_demo_interventions(session, **seed_option)
+        except DomainError as error:
+            raise _refused(error) from None
+        session.commit()
+    if counts is None:
+        click.echo("There are interventions already: nothing generated.")
+        return
+    click.echo(f"Teams: {', '.join(team.name for team in TEAMS)}")
+    for status, count in counts.items():
+        click.echo(f"  {status:<12} {count:>7,}")
+    click.echo(f"{sum(counts.values()):,} interventions generated with their timelines.")
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 @cli.command("load-communes")
 @click.argument("geojson", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--outline-name", default="Territoire", show_default=True)

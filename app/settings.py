@@ -40,6 +40,9 @@ class Settings:
     session_cookie_secure: bool = False
     login_max_failures: int = 5
     login_lockout_seconds: int = 900
+    # How many reverse proxies stand in front of Vigie (their X-Forwarded-* headers are
+    # trusted, so absolute links carry the public host and scheme); 0: none, trust nothing.
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -60,6 +63,7 @@ class Settings:
             session_cookie_secure=_parse_bool(env, "VIGIE_SESSION_COOKIE_SECURE", default=False),
             login_max_failures=_parse_positive_int(env, "VIGIE_LOGIN_MAX_FAILURES", 5),
             login_lockout_seconds=_parse_positive_int(env, "VIGIE_LOGIN_LOCKOUT_SECONDS", 900),
+            trusted_proxies=_parse_count(env, "VIGIE_TRUSTED_PROXIES"),
         )
 
 
@@ -151,4 +155,11 @@ def _parse_positive_int(env: Mapping[str, str], name: str, default: int) -> int:
         return default
     if not raw.isdigit() or int(raw) < 1:
         raise SettingsError(name, f"expected a positive whole number, got {raw!r}")
+    return int(raw)
+
+
+def _parse_count(env: Mapping[str, str], name: str) -> int:
+    raw = env.get(name, "0").strip() or "0"
+    if not raw.isdigit() or int(raw) > 5:
+        raise SettingsError(name, f"expected a number of proxies from 0 to 5, got {raw!r}")
     return int(raw)

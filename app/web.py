@@ -3,6 +3,7 @@ security headers, and the mapping of domain errors to HTTP answers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import Flask, current_app, g, jsonify, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -45,6 +46,7 @@ def configure(app: Flask, settings: Settings) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the login session
         WTF_CSRF_CHECK_DEFAULT=False,  # checked by _authenticate_bearer_or_check_csrf
         BABEL_DEFAULT_LOCALE=settings.default_language,
+        BABEL_DEFAULT_TIMEZONE="Europe/Paris",  # dates are shown in the territory's local time
         BABEL_TRANSLATION_DIRECTORIES="translations",
         MAX_CONTENT_LENGTH=64 * 1024 * 1024,
     )
@@ -64,6 +66,7 @@ def configure(app: Flask, settings: Settings) -> None:
     _register_error_handlers(app)
     app.teardown_appcontext(_close_db_session)
     app.after_request(_security_headers)
+    app.add_template_filter(local_datetime)
     app.context_processor(
         lambda: {
             "current_language": current_language(),
@@ -85,6 +88,18 @@ ROLE_LABELS = {
 def role_label(role: str) -> str:
     """The role's name in the user's language."""
     return str(ROLE_LABELS.get(role, role))
+
+
+def local_datetime(value: object, style: str = "short") -> str:
+    """A date-time (or its ISO text, as PostGIS-built JSON gives it) in the user's language
+    and the territory's time zone; empty for None."""
+    from flask_babel import format_datetime
+
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return format_datetime(value, style)
 
 
 def services() -> AppServices:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything Vigie needs on Debian 12, then run it or its tests.
 #
-#   scripts/setup.sh run    install, migrate, load the Dijon demo, start web app + rq worker
+#   scripts/setup.sh run    install, migrate, load the Dijon demo, start web app + rq worker + cron
 #   scripts/setup.sh test   install, then run the whole test suite (extra args go to pytest)
 #
 # Idempotent: a second run only checks what is there and starts in seconds.
@@ -141,12 +141,15 @@ alembic upgrade head
 if [ "$VIGIE_DEMO_MODE" = 1 ]; then
   vigie load-demo
   vigie generate-inventory  # about 100,000 assets on the first run; skipped once there are assets
+  vigie generate-interventions  # teams and two years of interventions; skipped once there are some
 fi
 
-say "starting the rq worker (log: instance/worker.log)"
+say "starting the rq worker and its nightly schedule (logs: instance/worker.log, instance/cron.log)"
 vigie-worker >>"$STATE/worker.log" 2>&1 &
 WORKER_PID=$!
-trap 'kill $WORKER_PID 2>/dev/null || true' EXIT INT TERM
+vigie-cron >>"$STATE/cron.log" 2>&1 &  # enqueues the recurring jobs (maintenance plans at 02:30)
+CRON_PID=$!
+trap 'kill $WORKER_PID $CRON_PID 2>/dev/null || true' EXIT INT TERM
 
 say "Vigie runs on http://127.0.0.1:$PORT  (demo logins above, password vigie-demo; Ctrl-C stops)"
 gunicorn --bind "127.0.0.1:$PORT" --workers 2 --threads 4 --access-logfile - wsgi:app

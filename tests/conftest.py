@@ -248,16 +248,16 @@ def make_team(db, make_user):
 
 @pytest.fixture()
 def sla_rules(db):
-    """The default SLA rules (no type): P1 4 and P2 24 calendar hours, P3 40 and P4 160 working hours."""
-    from sqlalchemy import delete
+    """The default SLA rules (no type), loaded with the demo: P1 4 and P2 24 calendar hours,
+    P3 40 and P4 160 working hours."""
+    from sqlalchemy import select
 
     from app.interventions.defaults import DEFAULT_SLA_RULES
     from app.interventions.models import SlaRule
 
-    db.execute(delete(SlaRule))
-    rules = [SlaRule(**rule) for rule in DEFAULT_SLA_RULES]
-    db.add_all(rules)
-    db.flush()
+    rules = list(db.scalars(select(SlaRule).where(SlaRule.asset_type_id.is_(None)).order_by(SlaRule.priority)))
+    assert [(r.priority, r.hours, r.counting) for r in rules] == [
+        (rule["priority"], rule["hours"], rule["counting"]) for rule in DEFAULT_SLA_RULES]
     return rules
 
 

@@ -41,10 +41,9 @@ def list_assets():
     )
     db = db_session()
     # Features arrive as JSON text built by PostGIS and are sent as they are, unparsed.
-    features = queries.asset_feature_page(db, current_user, flt, limit, offset, as_text=True)
-    total = queries.count_asset_features(db, current_user, flt)
-    body = (f'{{"type":"FeatureCollection","numberMatched":{total},"numberReturned":{len(features)},'
-            f'"features":[{",".join(features)}]}}')
+    page = queries.feature_page(db, current_user, flt, limit, offset)
+    body = (f'{{"type":"FeatureCollection","numberMatched":{page.matched},"numberReturned":{len(page.features)},'
+            f'"features":[{",".join(page.features)}]}}')
     return Response(body, mimetype=GEOJSON)
 
 

@@ -21,7 +21,7 @@ MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
 
 
-def intervention_filter() -> queries.InterventionFilter:
+def intervention_filter(default_sort: str = "due_at") -> queries.InterventionFilter:
     """The list filter from the query string (shared by the API, the list page and its CSV)."""
     statuses, kinds = list_arg("status"), list_arg("kind")
     priorities = [services.parse_priority(p) for p in list_arg("priority")]
@@ -37,7 +37,7 @@ def intervention_filter() -> queries.InterventionFilter:
         errors["team"] = msg("Expected team ids.")
     if errors:
         raise ValidationFailed(msg("Invalid parameter."), errors)
-    sort = request.args.get("sort") or "due_at"
+    sort = request.args.get("sort") or default_sort
     if sort.lstrip("-") not in queries.SORT_KEYS:
         raise ValidationFailed(msg("Invalid parameter."), {"sort": msg("Unknown sort key.")})
     return queries.InterventionFilter(

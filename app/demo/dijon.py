@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.auth.services import create_user
 from app.interventions.defaults import load_intervention_defaults
+from app.interventions.maintenance import load_default_maintenance_plans
 from app.inventory.catalogue import load_catalogue
 from app.territory.services import CommuneMerger, load_communes
 
@@ -48,8 +49,8 @@ def load_dijon_territory(session: Session, storage_srid: int) -> int:
 
 
 def load_demo(session: Session, storage_srid: int) -> list[DemoAccount]:
-    """Load the territory, the asset-type catalogue, the default SLA rules and checklists,
-    and the missing demo accounts.
+    """Load the territory, the asset-type catalogue, the default SLA rules, checklists and
+    maintenance plans, and the missing demo accounts.
 
     The demo inventory is not loaded here: it takes seconds and tests want accounts
     fast. ``vigie generate-inventory`` (app.demo.inventory) adds it.
@@ -57,6 +58,7 @@ def load_demo(session: Session, storage_srid: int) -> list[DemoAccount]:
     load_dijon_territory(session, storage_srid)
     load_catalogue(session)
     load_intervention_defaults(session)
+    load_default_maintenance_plans(session)
     existing = set(session.scalars(select(User.login)))
     for account in DEMO_ACCOUNTS:
         if account.login not in existing:

@@ -65,8 +65,16 @@ class InterventionFilter:
     unplanned: bool = False  # no planned day (the backlog)
     planned_from: datetime | None = None
     planned_before: datetime | None = None
+    reported_from: datetime | None = None  # reported at or after (inclusive)
+    reported_until: datetime | None = None  # reported at or before (inclusive)
     ids: list[int] = field(default_factory=list)
     sort: str = "due_at"
+
+
+def where_clause(actor: User, flt: InterventionFilter, params: dict) -> str:
+    """The SQL condition on ``interventions i`` (left-joined to ``communes c``) that keeps
+    what ``flt`` and the actor's commune scope allow; its bind values go into ``params``."""
+    return _where(actor, flt, params)
 
 
 def _where(actor: User, flt: InterventionFilter, params: dict) -> str:
@@ -97,6 +105,12 @@ def _where(actor: User, flt: InterventionFilter, params: dict) -> str:
     if flt.planned_before is not None:
         clauses.append("i.planned_start < :planned_before")
         params["planned_before"] = flt.planned_before
+    if flt.reported_from is not None:
+        clauses.append("i.reported_at >= :reported_from")
+        params["reported_from"] = flt.reported_from
+    if flt.reported_until is not None:
+        clauses.append("i.reported_at <= :reported_until")
+        params["reported_until"] = flt.reported_until
     if actor.commune_ids is not None:
         clauses.append("i.commune_id = ANY(:scope)")
         params["scope"] = sorted(actor.commune_ids)
@@ -220,3 +234,12 @@ def teams_of_member(session: Session, user_id: int) -> list[int]:
     """The ids of the teams ``user_id`` belongs to."""
     return list(session.execute(text("SELECT team_id FROM team_members WHERE user_id = :id ORDER BY team_id"),
                                 {"id": user_id}).scalars())
+
+
+def asset_references(session: Session, intervention_ids: list[int]) -> dict[int, list[str]]:
+    """The references of each intervention's assets, sorted."""
+    rows = session.execute(text(
+        "SELECT ia.intervention_id, array_agg(a.reference ORDER BY a.reference) FROM intervention_assets ia "
+        "JOIN assets a ON a.id = ia.asset_id WHERE ia.intervention_id = ANY(:ids) GROUP BY ia.intervention_id"),
+        {"ids": intervention_ids})
+    return {intervention_id: references for intervention_id, references in rows}

@@ -33,6 +33,7 @@ from app.interventions.models import (
     SlaRule,
     TaskTemplate,
     Team,
+    team_members,
 )
 from app.interventions.sla import DEFAULT_CALENDAR, sla_due
 from app.inventory.models import Asset
@@ -66,7 +67,7 @@ def parse_priority(value: object) -> int | None:
     return int(raw) if raw in {"1", "2", "3", "4"} else None
 
 
-def create_intervention(session: Session, actor: User, *, kind: object, priority: object, srid: int,
+def create_intervention(session: Session, actor: User | None, *, kind: object, priority: object, srid: int,
                         asset_ids: list[int] | None = None, description: object = "",
                         geom: BaseGeometry | None = None, problem: object = None,
                         estimated_minutes: object = None, request_ids: list[int] | None = None,
@@ -76,9 +77,10 @@ def create_intervention(session: Session, actor: User, *, kind: object, priority
     Its location defaults to its assets'; its checklist comes from the task templates of
     its kind and asset types; its due date from the SLA rules. A second open corrective
     intervention for the same asset and problem is refused unless it is an explicit split
-    of the first (``split_from_id``).
+    of the first (``split_from_id``). ``actor`` None is Vigie itself (a scheduled job, e.g.
+    the maintenance plans): no role or commune scope applies, and no user is its author.
     """
-    if not actor.can(Permission.CREATE_INTERVENTIONS):
+    if actor is not None and not actor.can(Permission.CREATE_INTERVENTIONS):
         raise PermissionDenied(msg("Your role does not allow creating interventions."))
     errors: dict[str, Msg] = {}
     if kind not in KINDS:
@@ -104,8 +106,8 @@ def create_intervention(session: Session, actor: User, *, kind: object, priority
         reference=_next_reference(session, "INT", (reported_at or datetime.now(timezone.utc)).year),
         kind=kind, priority=number, status="new", problem=problem, description=str(description or "").strip(),
         geom=location[0], commune_id=location[1], estimated_minutes=minutes,
-        checklist=_checklist(session, kind, {a.type_id for a in assets}), split_from_id=split_from_id,
-        created_by_id=actor.id, assets=assets, requests=requests,
+        checklist=checklist_for(session, kind, {a.type_id for a in assets}), split_from_id=split_from_id,
+        created_by_id=actor.id if actor else None, assets=assets, requests=requests,
     )
     if reported_at is not None:
         item.reported_at = reported_at
@@ -126,7 +128,7 @@ def update_intervention(session: Session, actor: User, intervention_id: int, exp
     if unknown:
         raise ValidationFailed(msg("Some fields are not valid."), {name: msg("This field cannot be changed here.") for name in unknown})
     if not actor.can(Permission.PLAN_INTERVENTIONS):
-        if not (set(changes) <= set(CREW_FIELDS) and _is_crew_member(actor, item)):
+        if not (set(changes) <= set(CREW_FIELDS) and _is_crew_member(session, actor, item)):
             raise PermissionDenied(msg("Your role does not allow changing this intervention."))
     if not item.is_open and set(changes) - {"description"}:
         raise InvalidTransition(msg("A %(status)s intervention cannot be replanned.", status=item.status))
@@ -135,9 +137,9 @@ def update_intervention(session: Session, actor: User, intervention_id: int, exp
     values = _validated_edits(session, item, changes, errors)
     if errors:
         raise ValidationFailed(msg("Some fields are not valid."), errors)
+    _check_window(values.get("planned_start", item.planned_start), values.get("planned_end", item.planned_end))
     for name, value in values.items():
         setattr(item, name, value)
-    _check_window(item)
     diff = _diff(before, _snapshot(item))
     if not diff:
         return item
@@ -154,13 +156,15 @@ def perform_transition(session: Session, actor: User, intervention_id: int, expe
                        now: datetime | None = None) -> Intervention:
     """Move an intervention to ``target`` if the workflow, the actor's role and the step's
     requirements allow it; closing applies its outcome to the assets in the same transaction."""
+    if not (actor.can(Permission.PLAN_INTERVENTIONS) or actor.can(Permission.DO_FIELD_WORK)):
+        raise PermissionDenied(msg("Your role does not allow changing this intervention."))
     item = _locked(session, actor, intervention_id)
     _check_version(item, expected_version)
     step = workflow.transition(item.status, str(target))
     if step is None:
         raise InvalidTransition(msg("An intervention that is %(source)s cannot become %(target)s.",
                                     source=item.status, target=str(target)))
-    if not workflow.may_perform(actor, step, _member_ids(item)):
+    if not workflow.may_perform(actor, step, _member_ids(session, item)):
         raise PermissionDenied(msg("Your role does not allow this step (%(source)s → %(target)s).",
                                    source=item.status, target=step.target))
     comment = str(comment or "").strip() or None
@@ -181,7 +185,7 @@ def add_attachment(session: Session, actor: User, intervention_id: int, filename
                    data: bytes) -> InterventionAttachment:
     """Attach a photo (JPEG, PNG, WebP) or a PDF of at most 10 MB to an intervention."""
     item = _locked(session, actor, intervention_id)
-    if not (actor.can(Permission.PLAN_INTERVENTIONS) or _is_crew_member(actor, item)):
+    if not (actor.can(Permission.PLAN_INTERVENTIONS) or _is_crew_member(session, actor, item)):
         raise PermissionDenied(msg("Your role does not allow changing this intervention."))
     if not data:
         raise ValidationFailed(msg("The file is empty."), {"file": msg("The file is empty.")})
@@ -218,15 +222,15 @@ def create_service_request(session: Session, *, source: str, description: str, s
 # --- the effects of each workflow step -------------------------------------------------------
 
 def _plan(session: Session, actor: User, item: Intervention, details: dict, comment, now) -> None:
-    _apply_planning(session, item, details)
-    if item.planned_start is None:
+    if not details.get("planned_start") and item.planned_start is None:
         raise ValidationFailed(msg("Choose a day."), {"planned_start": msg("Planning needs a day (and a time window if you wish).")})
+    _apply_planning(session, item, details)
 
 
 def _assign(session: Session, actor: User, item: Intervention, details: dict, comment, now) -> None:
-    _apply_planning(session, item, details)
-    if item.team_id is None:
+    if not details.get("team_id") and item.team_id is None:
         raise ValidationFailed(msg("Choose a team."), {"team_id": msg("Assigning needs a team.")})
+    _apply_planning(session, item, details)
     if item.planned_start is None:
         item.planned_start = now
 
@@ -273,59 +277,64 @@ _STEP_EFFECTS = {
 
 
 def _apply_planning(session: Session, item: Intervention, details: dict) -> None:
+    """Set the team and time window sent with a planning step, once all of it is valid."""
     planning = {k: details[k] for k in ("team_id", "planned_start", "planned_end") if k in details}
     errors: dict[str, Msg] = {}
     values = _validated_edits(session, item, planning, errors)
     if errors:
         raise ValidationFailed(msg("Some fields are not valid."), errors)
+    _check_window(values.get("planned_start", item.planned_start), values.get("planned_end", item.planned_end))
     for name, value in values.items():
         setattr(item, name, value)
-    _check_window(item)
 
 
 def _apply_report(session: Session, item: Intervention, details: dict) -> None:
-    """Merge the report fields sent with the step, then refuse an incomplete report or an
-    outcome that contradicts the state of the assets."""
+    """Merge the report fields sent with the step into the stored report; refuse an
+    incomplete report or an outcome that contradicts the assets before setting anything."""
+    report = {name: getattr(item, name) for name in REPORT_FIELDS}
     errors: dict[str, Msg] = {}
     for name in ("cause", "action_taken"):
         if name in details:
-            setattr(item, name, str(details[name] or "").strip() or None)
+            report[name] = str(details[name] or "").strip() or None
     if "time_spent_minutes" in details:
-        item.time_spent_minutes = _minutes(details["time_spent_minutes"], "time_spent_minutes", errors)
+        report["time_spent_minutes"] = _minutes(details["time_spent_minutes"], "time_spent_minutes", errors)
     if "parts_used" in details:
-        item.parts_used = _parts(details["parts_used"], errors)
+        report["parts_used"] = _parts(details["parts_used"], errors)
     if "outcome" in details:
-        item.outcome = details["outcome"] if details["outcome"] in OUTCOMES else None
+        report["outcome"] = details["outcome"] if details["outcome"] in OUTCOMES else None
         if details["outcome"] not in OUTCOMES:
             errors["outcome"] = msg("Say what became of the assets.")
     if "replacement" in details:
-        item.replacement = details["replacement"] if isinstance(details["replacement"], dict) else None
+        report["replacement"] = details["replacement"] if isinstance(details["replacement"], dict) else None
+    errors = {**_report_errors(item, report), **errors}
     if errors:
-        raise ValidationFailed(msg("The closing report is not valid."), errors)
-    _check_report(item)
+        raise ValidationFailed(msg("The closing report is incomplete."), errors)
+    for name, value in report.items():
+        setattr(item, name, value)
 
 
-def _check_report(item: Intervention) -> None:
+def _report_errors(item: Intervention, report: dict) -> dict[str, Msg]:
+    """What is missing from a closing report, or contradicts the state of the assets."""
     errors: dict[str, Msg] = {}
-    if item.kind == "corrective" and not item.cause:
+    if item.kind == "corrective" and not report["cause"]:
         errors["cause"] = msg("Say what caused the problem.")
-    if not item.action_taken:
+    if not report["action_taken"]:
         errors["action_taken"] = msg("Say what was done.")
-    if not item.time_spent_minutes:
+    if not report["time_spent_minutes"]:
         errors["time_spent_minutes"] = msg("Give the time spent, in minutes.")
-    if item.outcome is None:
+    outcome = report["outcome"]
+    if outcome is None:
         errors["outcome"] = msg("Say what became of the assets.")
-    elif item.outcome != "no_change" and not item.assets:
+    elif outcome != "no_change" and not item.assets:
         errors["outcome"] = msg("This intervention has no asset: its outcome can only be \"no change\".")
-    elif item.outcome == "replaced" and not (item.replacement or {}).get("model"):
+    elif outcome == "replaced" and not (report["replacement"] or {}).get("model"):
         errors["replacement"] = msg("Give at least the model of what was installed.")
-    elif item.outcome != "no_change":
+    elif outcome != "no_change":
         gone = [a.reference for a in item.assets if a.status == "decommissioned"]
         if gone:
             errors["outcome"] = msg("Already decommissioned: %(references)s. Choose \"no change\" or remove them.",
                                     references=", ".join(gone))
-    if errors:
-        raise ValidationFailed(msg("The closing report is incomplete."), errors)
+    return errors
 
 
 def _replacement_properties(replacement: dict, today: date) -> dict:
@@ -355,20 +364,23 @@ def _check_version(item: Intervention, expected_version: int | None) -> None:
         )
 
 
-def _member_ids(item: Intervention) -> set[int]:
-    return {member.id for member in item.team.members} if item.team else set()
+def _member_ids(session: Session, item: Intervention) -> set[int]:
+    """The members of the team the intervention is assigned to (read by id: the team may just have changed)."""
+    if item.team_id is None:
+        return set()
+    return set(session.scalars(select(team_members.c.user_id).where(team_members.c.team_id == item.team_id)))
 
 
-def _is_crew_member(actor: User, item: Intervention) -> bool:
-    return actor.can(Permission.DO_FIELD_WORK) and actor.id in _member_ids(item)
+def _is_crew_member(session: Session, actor: User, item: Intervention) -> bool:
+    return actor.can(Permission.DO_FIELD_WORK) and actor.id in _member_ids(session, item)
 
 
-def _assets_in_scope(session: Session, actor: User, asset_ids: list, errors: dict[str, Msg]) -> list[Asset]:
+def _assets_in_scope(session: Session, actor: User | None, asset_ids: list, errors: dict[str, Msg]) -> list[Asset]:
     if not all(isinstance(i, int) and not isinstance(i, bool) for i in asset_ids):
         errors["asset_ids"] = msg("Expected a list of asset ids.")
         return []
     assets = list(session.scalars(select(Asset).where(Asset.id.in_(set(asset_ids))).order_by(Asset.id)))
-    scope = actor.commune_ids
+    scope = actor.commune_ids if actor else None
     missing = set(asset_ids) - {a.id for a in assets if scope is None or a.commune_id in scope}
     if missing:
         errors["asset_ids"] = msg("No asset %(id)s.", id=", ".join(str(i) for i in sorted(missing)))
@@ -439,7 +451,7 @@ def _refuse_duplicate(session: Session, assets: list[Asset], problem: str | None
         )
 
 
-def _checklist(session: Session, kind: str, type_ids: set[int]) -> list[dict]:
+def checklist_for(session: Session, kind: str, type_ids: set[int]) -> list[dict]:
     """The tasks of the templates for ``kind`` on these types (or the kind's generic one)."""
     templates = list(session.scalars(select(TaskTemplate).where(TaskTemplate.kind == kind)
                                      .order_by(TaskTemplate.asset_type_id.nulls_first())))
@@ -517,8 +529,8 @@ def _instant(value: object, name: str, errors: dict[str, Msg]) -> datetime | Non
     return instant
 
 
-def _check_window(item: Intervention) -> None:
-    if item.planned_end is not None and (item.planned_start is None or item.planned_end <= item.planned_start):
+def _check_window(planned_start: datetime | None, planned_end: datetime | None) -> None:
+    if planned_end is not None and (planned_start is None or planned_end <= planned_start):
         raise ValidationFailed(msg("Some fields are not valid."),
                                {"planned_end": msg("The end of the window must come after its start.")})
 

@@ -99,6 +99,7 @@ class Asset(AssetState, Base):
         CheckConstraint("ST_IsValid(geom) AND NOT ST_IsEmpty(geom)", name="geom_valid"),
         UniqueConstraint("reference", name="uq_assets_reference"),
         Index("ix_assets_geom", "geom", postgresql_using="gist"),
+        Index("ix_assets_type_id_geom", "type_id", "geom", postgresql_using="gist"),  # one type in a bbox
         Index("ix_assets_type_status", "type_id", "status"),
         Index("ix_assets_commune_id", "commune_id"),
         Index("ix_assets_parent_id", "parent_id"),

@@ -24,7 +24,8 @@ SYMBOLS = ("circle", "square", "triangle", "diamond", "star", "cross", "camera",
 ATTRIBUTE_KINDS = ("text", "integer", "decimal", "enum", "date", "boolean")
 UNIT_KINDS = ("integer", "decimal")
 RESERVED_ATTRIBUTE_NAMES = frozenset(CORE_FIELDS) | frozenset(DERIVED_FIELDS)
-RESERVED_CODES = frozenset({"new"})  # /admin/asset-types/new is the creation page
+# /admin/asset-types/new is the creation page; /ogc/collections/interventions is not an asset type.
+RESERVED_CODES = frozenset({"new", "interventions"})
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9_]*$")
 CHOICE_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 PREFIX = re.compile(r"^[A-Z]{2,6}$")

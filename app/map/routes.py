@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app.auth.access import require_permission
 from app.auth.roles import Permission
+from app.interventions import labels as intervention_labels
 from app.inventory.models import ASSET_STATUSES
 from app.web import services
 
@@ -23,9 +24,11 @@ def index():
         "map/index.html",
         basemap_url=services().settings.basemap_url,
         can_edit=current_user.can(Permission.EDIT_INVENTORY),
+        can_create_interventions=current_user.can(Permission.CREATE_INTERVENTIONS),
         js_strings=_js_strings(),
         today=date.today().isoformat(),
         asset_tiles_url=url_for("tiles.tile", layer="assets", z=0, x=0, y=0).removesuffix("/0/0/0.mvt"),
+        intervention_tiles_url=url_for("tiles.tile", layer="interventions", z=0, x=0, y=0).removesuffix("/0/0/0.mvt"),
     )
 
 
@@ -47,6 +50,7 @@ def _js_strings() -> dict:
         "changes": {
             "created": _("Created"), "updated": _("Attributes changed"), "moved": _("Moved"),
             "status_changed": _("Status changed"), "decommissioned": _("Decommissioned"), "replaced": _("Replaced"),
+            "repaired": _("Repaired"),
         },
         "core": {
             "status": _("Status"), "installed_on": _("Installed on"), "manufacturer": _("Manufacturer"),
@@ -75,4 +79,34 @@ def _js_strings() -> dict:
         "notFound": _("No asset matches."), "networkError": _("The server could not be reached."),
         "reference": _("Reference"), "type": _("Type"), "commune": _("Commune"), "version": _("Version"),
         "positionChanged": _("position changed"), "hangUnder": _("Hang under %(reference)s"),
+        "interventions": _intervention_strings(),
+        "interventionForm": _intervention_form_strings(),
+    }
+
+
+def _intervention_strings() -> dict:
+    """The strings of the intervention layer and its card (interventions-layer.js)."""
+    return {
+        "statuses": intervention_labels.status_labels(),
+        "kinds": intervention_labels.kind_labels(),
+        "priorities": {f"P{number}": label for number, label in intervention_labels.priority_labels().items()},
+        "legend": _("Interventions"), "kind": _("Kind"), "priority": _("Priority"),
+        "dueAt": _("Due at"), "overdue": _("Overdue"), "atRisk": _("At risk"), "assets": _("Assets"),
+        "open": _("Open the intervention"),
+    }
+
+
+def _intervention_form_strings() -> dict:
+    """The strings of the "new intervention" form on the map (intervention-form.js)."""
+    return {
+        "kinds": intervention_labels.kind_labels(),
+        "priorities": {f"P{number}": label for number, label in intervention_labels.priority_labels().items()},
+        "problems": intervention_labels.problem_labels(),
+        "newIntervention": _("New intervention"), "forAssets": _("New intervention for these %(count)s assets"),
+        "title": _("New intervention"), "onAssets": _("On %(references)s"),
+        "atPlace": _("At the place drawn on the map"), "drawPlace": _("Click on the map where the work is."),
+        "kind": _("Kind"), "priority": _("Priority"), "problem": _("Problem"), "description": _("Description"),
+        "estimate": _("Estimated duration (minutes)"), "create": _("Create the intervention"), "cancel": _("Cancel"),
+        "created": _("Intervention %(reference)s created."), "open": _("Open the intervention"),
+        "choose": _("— choose —"), "notSaved": _("Not saved:"),
     }

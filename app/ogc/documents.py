@@ -27,7 +27,8 @@ def landing_page() -> dict:
     """The entry point: what the API is and where its parts are."""
     return {
         "title": "Vigie",
-        "description": gettext("The public-space assets of the territory, one collection per asset type."),
+        "description": gettext("The public-space assets of the territory, one collection per asset type, "
+                               "and the interventions on them."),
         "links": [
             link("ogc.landing", "self", JSON),
             link("ogc.api", "service-desc", OPENAPI),

@@ -12,8 +12,8 @@ from app.auth.models import User
 from app.inventory import queries
 from app.ogc.params import ItemsQuery
 
-# numberMatched is exact when the page is the last one (free); otherwise it is counted
-# only up to this many matches (a bounded scan) and left out beyond.
+# numberMatched is exact on the last page (free); otherwise it is given up to this many
+# matches (counted by a bounded scan, or with the page under a bbox) and left out beyond.
 COUNT_CAP = 10_000
 
 
@@ -27,14 +27,9 @@ class Page:
 
 
 def fetch_page(session: Session, actor: User, query: ItemsQuery) -> Page:
-    """The page ``query`` asks for; one row more is read to know whether a next page exists."""
-    rows = queries.asset_feature_page(session, actor, query.flt, query.limit + 1, query.offset, as_text=True)
-    features, more = rows[: query.limit], len(rows) > query.limit
-    if not more and (features or query.offset == 0):
-        matched: int | None = query.offset + len(features)
-    else:
-        matched = queries.count_asset_features(session, actor, query.flt, cap=COUNT_CAP)
-    return Page(features, more, matched)
+    """The page ``query`` asks for, whether a next one exists, and numberMatched."""
+    page = queries.feature_page(session, actor, query.flt, query.limit, query.offset, count_cap=COUNT_CAP)
+    return Page(page.features, page.more, page.matched)
 
 
 def feature_collection_text(page: Page, links: list[dict]) -> str:

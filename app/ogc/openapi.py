@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import url_for
 
 from app.inventory.models import ASSET_STATUSES
+from app.ogc import interventions
 from app.ogc.documents import GEOJSON, JSON
 from app.ogc.params import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -38,13 +39,16 @@ def openapi_document(asset_types: list[dict]) -> dict:
         "/": _get("Landing page", JSON),
         "/api": _get("This API description", "application/vnd.oai.openapi+json;version=3.0"),
         "/conformance": _get("Conformance classes", JSON),
-        "/collections": _get("Collections (asset types)", JSON),
+        "/collections": _get("Collections (asset types, interventions)", JSON),
         "/collections/{collectionId}": _get("One collection", JSON, [_path_parameter("collectionId")]),
     }
     for asset_type in asset_types:
         paths[f"/collections/{asset_type['code']}/items"] = _items_path(asset_type)
         paths[f"/collections/{asset_type['code']}/items/{{featureId}}"] = _get(
             f"One {asset_type['label_en']}", GEOJSON, [_path_parameter("featureId")])
+    collection = f"/collections/{interventions.COLLECTION_ID}"
+    paths[f"{collection}/items"] = _get("Interventions", GEOJSON, interventions.openapi_parameters())
+    paths[f"{collection}/items/{{featureId}}"] = _get("One intervention", GEOJSON, [_path_parameter("featureId")])
     return {
         "openapi": "3.0.3",
         "info": {"title": "Vigie", "version": "1.0.0",

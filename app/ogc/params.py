@@ -35,14 +35,19 @@ def items_query(asset_type: dict) -> ItemsQuery:
     reject_unknown_parameters(ITEMS_PARAMETERS + tuple(spec["name"] for spec in schema))
     check_format()
     flt = AssetFilter(
-        bbox=_bbox(request.args.get("bbox")),
+        bbox=parse_bbox(request.args.get("bbox")),
         type_codes=[asset_type["code"]],
         statuses=_statuses(),
         communes=list_arg("commune"),
         as_of=_instant(),
         attributes_equal=_attribute_filters(schema),
     )
-    return ItemsQuery(flt, _whole("limit", DEFAULT_LIMIT, 1, MAX_LIMIT), _whole("offset", 0, 0, None))
+    return ItemsQuery(flt, *paging())
+
+
+def paging() -> tuple[int, int]:
+    """``limit`` and ``offset`` of an items request."""
+    return _whole("limit", DEFAULT_LIMIT, 1, MAX_LIMIT), _whole("offset", 0, 0, None)
 
 
 def reject_unknown_parameters(allowed: tuple[str, ...]) -> None:
@@ -72,7 +77,7 @@ def _whole(name: str, default: int, low: int, high: int | None) -> int:
     return int(raw)
 
 
-def _bbox(raw: str | None) -> tuple[float, float, float, float] | None:
+def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
     """minx,miny,maxx,maxy in CRS84 (a 3D bbox has its heights dropped)."""
     if raw is None:
         return None

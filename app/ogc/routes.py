@@ -1,7 +1,8 @@
 """/ogc: OGC API - Features, Part 1 (Core, GeoJSON, OpenAPI 3.0), read-only.
 
 Same access as /api/v1/assets: a login session or an API token (Authorization: Bearer),
-the VIEW_MAP permission, and the user's commune scope (enforced by the inventory queries).
+the VIEW_MAP permission, and the user's commune scope (enforced by the inventory and
+intervention queries).
 Errors are JSON: 400 for a bad or unknown parameter, 401, 403, 404.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ from app.auth.roles import Permission
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.i18n import msg
 from app.inventory import queries
-from app.ogc import documents, extents, items, openapi, params
+from app.ogc import documents, extents, interventions, items, openapi, params
 from app.web import current_language, db_session, services, translate
 
 blueprint = Blueprint("ogc", __name__, url_prefix="/ogc")
@@ -49,10 +50,12 @@ def conformance() -> Response:
 @blueprint.get("/collections")
 @require_permission(Permission.VIEW_MAP)
 def collections() -> Response:
-    """One collection per asset type."""
+    """One collection per asset type, and the interventions."""
     params.check_format()
     db = db_session()
-    return jsonify(documents.collections(queries.asset_types(db), _extents(), current_language()))
+    body = documents.collections(queries.asset_types(db), _extents(), current_language())
+    body["collections"].append(interventions.collection(db, _extents()))
+    return jsonify(body)
 
 
 @blueprint.get("/collections/<code>")
@@ -60,6 +63,8 @@ def collections() -> Response:
 def collection(code: str) -> Response:
     """One collection."""
     params.check_format()
+    if code == interventions.COLLECTION_ID:
+        return jsonify(interventions.collection(db_session(), _extents()))
     return jsonify(documents.collection(_asset_type(code), _extents(), current_language()))
 
 
@@ -67,6 +72,8 @@ def collection(code: str) -> Response:
 @require_permission(Permission.VIEW_MAP)
 def items_of(code: str) -> Response:
     """A page of the collection's features, filtered; paged with next/prev links."""
+    if code == interventions.COLLECTION_ID:
+        return Response(interventions.items_text(db_session(), current_user), mimetype=documents.GEOJSON)
     query = params.items_query(_asset_type(code))
     page = items.fetch_page(db_session(), current_user, query)
     links = documents.items_links(code, query.offset, query.limit, page.more)
@@ -77,6 +84,9 @@ def items_of(code: str) -> Response:
 @require_permission(Permission.VIEW_MAP)
 def item(code: str, feature_id: int) -> Response:
     """One feature of the collection (404 outside the user's scope or of another type)."""
+    if code == interventions.COLLECTION_ID:
+        found = interventions.feature(db_session(), current_user, feature_id)
+        return Response(json.dumps(found, ensure_ascii=False), mimetype=documents.GEOJSON)
     params.reject_unknown_parameters(("f",))
     params.check_format()
     _asset_type(code)

@@ -17,6 +17,7 @@ from app.db import Base
 GRID_CELLS_PER_TILE = 32
 GRID_ZOOMS = range(8, 17)  # aggregated; full detail from zoom 17
 VERSIONED_ZOOMS = range(8, 21)
+INTERVENTIONS_STATE_ID = 2  # bumped by every change to interventions (a trigger)
 
 
 class AssetGridCell(Base):
@@ -40,6 +41,8 @@ class TileVersion(Base):
 
 
 class TileCacheState(Base):
+    """A global tile version: row 1 for the asset tiles, row 2 for the intervention tiles."""
+
     __tablename__ = "tile_cache_state"
 
     id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)

@@ -10,6 +10,8 @@
   const T = JSON.parse(document.getElementById("vigie-strings").textContent);
   const LANG = target.dataset.language;
   const CAN_EDIT = target.dataset.canEdit === "true";
+  // Selecting several assets serves bulk edits and interventions on many assets.
+  const CAN_SELECT_MANY = CAN_EDIT || target.dataset.canCreateInterventions === "true";
   const ASSETS_URL = target.dataset.assetsUrl;
   const CSRF = document.querySelector('meta[name="csrf-token"]').content;
   // Below this zoom the map draws vector tiles (aggregated under zoom 16); from it on,
@@ -80,6 +82,9 @@
     territoryPanel.hidden = false;
   }
 
+  // Shared with the scripts loaded after this one (interventions-layer.js, intervention-form.js).
+  Object.assign(window.vigie, { el, api, fmt, showPanel, closePanel });
+
   // ---- the asset layer ------------------------------------------------------------
   const styles = {};
   function assetStyle(feature, resolution, selected) {
@@ -97,8 +102,9 @@
     const width = selected ? 3 : alarm ? 2.5 : 1.2;
     const dash = status === "planned" ? [6, 4] : undefined;
     if (kind.includes("Point")) {
+      // declutterMode "none": OpenLayers 10 hit-detects vector-tile points only with it (clicks).
       return new ol.style.Style({ image: new ol.style.Circle({
-        radius: selected ? 8 : 5, fill: new ol.style.Fill({ color: colour }),
+        radius: selected ? 8 : 5, declutterMode: "none", fill: new ol.style.Fill({ color: colour }),
         stroke: new ol.style.Stroke({ color: outline, width }) }) });
     }
     const stroke = new ol.style.Stroke({ color: selected ? "#0b5cad" : alarm || colour, width: selected ? 5 : 3, lineDash: dash });
@@ -148,7 +154,7 @@
     const key = `${Math.round(radius)}|${alarming}|${total >= 10 && radius > 9 ? total : ""}`;
     if (!countStyles[key]) {
       countStyles[key] = new ol.style.Style({
-        image: new ol.style.Circle({ radius, fill: new ol.style.Fill({ color: "rgba(11, 92, 173, 0.55)" }),
+        image: new ol.style.Circle({ radius, declutterMode: "none", fill: new ol.style.Fill({ color: "rgba(11, 92, 173, 0.55)" }),
           stroke: new ol.style.Stroke({ color: alarming ? "#b3261e" : "#ffffff", width: alarming ? 2.5 : 1 }) }),
         text: total >= 10 && radius > 9 ? new ol.style.Text({ text: String(total), font: "600 10px 'DejaVu Sans', sans-serif",
           fill: new ol.style.Fill({ color: "#ffffff" }) }) : undefined,
@@ -158,6 +164,10 @@
   }
 
   map.on("singleclick", (event) => {
+    // A layer drawn above the assets may take the click first: interventions-layer.js sets
+    // window.vigie.claimsClick(pixel), opens its own card and stops the event, so that
+    // neither this handler nor the asset selection opens the asset underneath.
+    if (window.vigie.claimsClick && window.vigie.claimsClick(event.pixel)) return;
     if (map.getView().getZoom() >= SWITCH_ZOOM) return;
     const hit = map.forEachFeatureAtPixel(event.pixel, (f) => f, { layerFilter: (l) => l === tileLayer, hitTolerance: 4 });
     if (!hit) return;
@@ -181,7 +191,7 @@
   select.on("select", () => {
     const selected = select.getFeatures();
     if (selected.getLength() === 1) openCard(selected.item(0).getId());
-    else if (selected.getLength() > 1 && CAN_EDIT && !asOf) openBulk();
+    else if (selected.getLength() > 1 && CAN_SELECT_MANY && !asOf) openBulk();
     else closePanel();
   });
 
@@ -226,6 +236,8 @@
       el("p", { class: "muted" }, `${typeLabel(type)} · ${p.commune_name || ""}`),
       el("p", {}, el("span", { class: `status-badge status-${p.status}`, "data-testid": "asset-status", text: T.statuses[p.status] })),
       CAN_EDIT && !asOf && p.status !== "decommissioned" ? editButtons(feature.body) : null,
+      // intervention-form.js adds "New intervention" for those who may create one.
+      !asOf && p.status !== "decommissioned" && window.vigie.assetCardExtras ? window.vigie.assetCardExtras(feature.body) : null,
       el("h3", { text: T.attributes }),
       attributeTable(type, p),
       relatives(p, children.body.features || []),
@@ -465,6 +477,9 @@
   // ---- bulk edit ----------------------------------------------------------------------
   function openBulk() {
     const features = select.getFeatures().getArray();
+    const title = el("h2", { class: "card-title", text: fmt(T.bulkTitle, { count: features.length }) });
+    const extras = window.vigie.selectionExtras ? window.vigie.selectionExtras(features) : null;
+    if (!CAN_EDIT) { showPanel(title, extras); return; }
     const schemas = features.map((f) => (types[f.get("type")] || { attribute_schema: [] }).attribute_schema);
     const common = schemas[0].filter((spec) => schemas.every((s) => s.some((o) => o.name === spec.name && o.kind === spec.kind)));
     const specs = [STATUS_SPEC, ...CORE_SPECS, ...common];
@@ -484,7 +499,7 @@
       if (answer.status === 200) { refreshAssets(); showPanel(el("p", { "data-testid": "bulk-done", text: `${T.saved} (${answer.body.updated.length})` })); }
       else showErrors(form, { ...answer.body, fields: bulkFieldErrors(answer.body.fields, features, name) });
     }, "primary-inline"], [T.cancel, () => { select.getFeatures().clear(); closePanel(); }]));
-    showPanel(el("h2", { class: "card-title", text: fmt(T.bulkTitle, { count: features.length }) }), form);
+    showPanel(title, form, extras);
   }
 
   function bulkFieldErrors(fields, features, name) {
@@ -537,6 +552,8 @@
         event.preventDefault();
         startDraw(types[chooser.value]);
       });
+    }
+    if (CAN_SELECT_MANY) {
       document.getElementById("bulk-hint").textContent = T.bulkHint;
       const dragBox = new ol.interaction.DragBox({ condition: ol.events.condition.platformModifierKeyOnly });
       dragBox.on("boxend", () => {

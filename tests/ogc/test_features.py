@@ -54,7 +54,7 @@ def test_one_collection_per_asset_type_titled_in_the_users_language(client, logi
     login_as("councillor")
     body = _get(client, "/ogc/collections")
     collections = {c["id"]: c for c in body["collections"]}
-    assert set(collections) == {entry["code"] for entry in CATALOGUE} and len(collections) == 20
+    assert set(collections) == {entry["code"] for entry in CATALOGUE} | {"interventions"} and len(collections) == 21
     light = collections["street_light"]
     assert light["title"] == "Mât d'éclairage" and light["itemType"] == "feature"
     minx, miny, maxx, maxy = light["extent"]["spatial"]["bbox"][0]
@@ -195,3 +195,28 @@ def test_authentication_is_required_by_cookie_or_token(client, app, db, make_use
     found = client.get(f"/ogc/collections/bench/items?bbox={CORNER_BBOX}", headers=headers).json
     assert [feature["id"] for feature in found["features"]] == [bench.id]
     assert client.get("/ogc/collections", headers={"Authorization": "Bearer vgt_wrong"}).status_code == 401
+
+
+def test_behind_a_trusted_proxy_links_carry_the_public_host_and_scheme(settings, db, make_user):
+    """With VIGIE_TRUSTED_PROXIES=1 the OGC links name the host the client used; without, a
+    forged X-Forwarded-Host is ignored."""
+    import dataclasses
+
+    from sqlalchemy.orm import Session
+
+    from app import create_app
+
+    make_user("dispatcher", login="proxied")
+    connection = db.connection()
+    forwarded = {"X-Forwarded-Host": "vigie.dijon.example", "X-Forwarded-Proto": "https"}
+    for proxies, expected in ((1, "https://vigie.dijon.example/ogc/"), (0, "http://localhost/ogc/")):
+        app = create_app(dataclasses.replace(settings, trusted_proxies=proxies))
+        app.extensions["vigie"] = dataclasses.replace(
+            app.extensions["vigie"],
+            session_factory=lambda: Session(bind=connection, join_transaction_mode="create_savepoint"))
+        client = app.test_client()
+        page = client.get("/login")
+        client.post("/login", data={"login": "proxied", "password": "correct-horse-battery",
+                                    "csrf_token": csrf_token_from(page.text)})
+        landing = client.get("/ogc/", headers=forwarded).json
+        assert {link["href"] for link in landing["links"] if link["rel"] == "self"} == {expected}

@@ -1,19 +1,22 @@
 """A real OGC API - Features client (OWSLib) reads /ogc from a live server, with an API token.
 
 The data is committed (the server has its own sessions): a user limited to Magny-sur-Tille
-(21370), its token, and a few assets there, in a commune no other test counts. The assets
-stay (history is append-only); the token is revoked at the end.
+(21370), its token, a few assets and an intervention there, in a commune no other test
+counts. The assets stay (history is append-only); the intervention is deleted and the
+token revoked at the end.
 """
 from __future__ import annotations
 
 
 import pytest
 import requests
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.auth import services as auth_services
-from app.auth.models import ApiToken
+from app.auth.models import ApiToken, User
+from app.interventions import services as intervention_services
+from app.interventions.models import Intervention
 from app.inventory import services as inventory_services
 from tests.conftest import storage_point
 
@@ -46,6 +49,22 @@ def magny(engine, settings):
         session.commit()
 
 
+@pytest.fixture(scope="module")
+def magny_intervention(engine, settings, magny):
+    """An inspection at Magny-sur-Tille (committed, deleted at the end): its id and reference."""
+    with Session(engine) as session:
+        manager = session.scalar(select(User).where(User.login == "ogc-owslib-manager"))
+        item = intervention_services.create_intervention(
+            session, manager, kind="inspection", priority="P3", srid=settings.storage_srid,
+            geom=storage_point(settings, MAGNY[0] + 0.001, MAGNY[1]), description="OWSLib")
+        session.commit()
+        created = item.id, item.reference
+    yield created
+    with Session(engine) as session:
+        session.execute(delete(Intervention).where(Intervention.id == created[0]))
+        session.commit()
+
+
 @pytest.fixture()
 def features(ogc_server, magny):
     from owslib import ogcapi
@@ -58,7 +77,7 @@ def features(ogc_server, magny):
 def test_owslib_lists_the_collections(features):
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in features.conformance()["conformsTo"]
     collections = features.collections()["collections"]
-    assert len(collections) == 20 and "bench" in {c["id"] for c in collections}
+    assert len(collections) == 21 and {"bench", "interventions"} <= {c["id"] for c in collections}
     assert features.collection("bench")["title"] == "Banc"
     assert "bench" in features.feature_collections()
 
@@ -77,6 +96,18 @@ def test_owslib_reads_items_by_bbox_and_pages_with_offset(features, magny):
     one = features.collection_item("bench", str(ids[0]))
     assert one["id"] == ids[0] and one["properties"]["commune"] == "21370"
     assert [f["id"] for f in features.collection_items("bench", seats="2")["features"]] == [ids[0]]
+
+
+def test_owslib_reads_the_interventions(features, magny_intervention):
+    intervention_id, reference = magny_intervention
+    assert "interventions" in features.feature_collections()
+    assert features.collection("interventions")["title"] == "Interventions"
+    found = features.collection_items("interventions", bbox=MAGNY_BBOX, status="new", priority="P3")
+    assert [f["id"] for f in found["features"]] == [intervention_id] and found["numberMatched"] == 1
+    one = features.collection_item("interventions", str(intervention_id))
+    assert one["properties"]["reference"] == reference and one["properties"]["commune"] == "21370"
+    lon, lat = one["geometry"]["coordinates"]
+    assert lon == pytest.approx(MAGNY[0] + 0.001, abs=1e-6) and lat == pytest.approx(MAGNY[1], abs=1e-6)
 
 
 def test_the_token_users_scope_applies(features, magny):
