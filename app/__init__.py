@@ -16,6 +16,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from app.auth.routes import blueprint as auth_blueprint
     from app.health import blueprint as health_blueprint
     from app.interventions.routes import blueprint as interventions_blueprint
+    from app.interventions.team_routes import blueprint as teams_blueprint
     from app.inventory.routes import blueprint as inventory_blueprint
     from app.inventory.type_routes import blueprint as asset_types_blueprint
     from app.map.routes import blueprint as map_blueprint
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         asset_types_blueprint,
         ogc_blueprint,
         interventions_blueprint,
+        teams_blueprint,
     ):
         flask_app.register_blueprint(blueprint)
     web.refuse_demo_passwords_outside_demo(flask_app)

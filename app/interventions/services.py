@@ -509,7 +509,10 @@ def _validated_edits(session: Session, item: Intervention, changes: dict, errors
 def _team_id(session: Session, value: object, errors: dict[str, Msg]) -> int | None:
     if value in (None, ""):
         return None
-    team = session.get(Team, value) if isinstance(value, int) and not isinstance(value, bool) else None
+    # FOR SHARE: a team being deactivated meanwhile (which locks it) waits for this assignment,
+    # then sees its open work; and this assignment waits for a deactivation, then refuses.
+    team = (session.get(Team, value, with_for_update={"read": True}, populate_existing=True)
+            if isinstance(value, int) and not isinstance(value, bool) else None)
     if team is None or not team.is_active:
         errors["team_id"] = msg("No active team %(id)s.", id=str(value))
         return None
