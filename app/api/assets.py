@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 from flask_login import current_user
-from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
 
-from app.api.routes import GEOJSON, blueprint
+from app.api.routes import GEOJSON, blueprint, storage_geometry
 from app.auth.access import require_permission
 from app.auth.roles import Permission
 from app.errors import ValidationFailed
 from app.i18n import msg
 from app.inventory import queries, services
-from app.request_args import datetime_arg, list_arg
+from app.request_args import bbox_arg, datetime_arg, int_arg, list_arg
 from app.web import db_session, services as app_services
-from gis.crs import reproject
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
@@ -26,17 +23,17 @@ DEFAULT_LIMIT = 100
 def list_assets():
     """Assets filtered by bbox, type, status, commune and as-of date; paginated."""
     args = request.args
-    limit = _int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-    offset = _int_arg("offset", 0, 0, None)
+    limit = int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = int_arg("offset", 0, 0, None)
     flt = queries.AssetFilter(
-        bbox=_bbox_arg(args.get("bbox")),
+        bbox=bbox_arg(),
         type_codes=list_arg("type"),
         statuses=list_arg("status"),
         communes=list_arg("commune"),
         as_of=datetime_arg("as_of"),
         reference=args.get("q") or None,
         attribute=_attribute_arg(args.get("attr")),
-        parent_id=_int_arg("parent", None, 1, None),
+        parent_id=int_arg("parent", None, 1, None),
         sort=_sort_arg(args.get("sort")),
     )
     db = db_session()
@@ -55,7 +52,7 @@ def create_asset():
     properties = dict(feature.get("properties") or {})
     type_code = properties.pop("type", None)
     db = db_session()
-    asset = services.create_asset(db, current_user, type_code, _storage_geometry(feature.get("geometry")),
+    asset = services.create_asset(db, current_user, type_code, storage_geometry(feature.get("geometry")),
                                   app_services().settings.storage_srid, properties, feature.get("reason"))
     db.commit()
     return jsonify(queries.asset_feature(db, current_user, asset.id)), 201, {"Content-Type": GEOJSON}
@@ -78,7 +75,7 @@ def patch_asset(asset_id: int):
     version = properties.pop("version", None)
     if not isinstance(version, int) or isinstance(version, bool):
         raise ValidationFailed(msg("Missing version."), {"version": msg("Send the version you last saw (properties.version).")})
-    geometry = _storage_geometry(feature["geometry"]) if feature.get("geometry") is not None else None
+    geometry = storage_geometry(feature["geometry"]) if feature.get("geometry") is not None else None
     db = db_session()
     services.update_asset(db, current_user, asset_id, version, app_services().settings.storage_srid,
                           geometry, properties, feature.get("reason"))
@@ -125,31 +122,6 @@ def _json_feature() -> dict:
     return feature
 
 
-def _storage_geometry(geometry: object) -> BaseGeometry | None:
-    if geometry is None:
-        return None
-    try:
-        geom = shape(geometry)
-    except Exception:  # noqa: BLE001 - shapely raises many kinds on malformed GeoJSON
-        raise ValidationFailed(msg("Invalid geometry."), {"geometry": msg("This is not a GeoJSON geometry.")}) from None
-    if geom.is_empty:
-        return geom
-    minx, miny, maxx, maxy = geom.bounds
-    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise ValidationFailed(msg("Invalid geometry."), {"geometry": msg("Coordinates must be longitude/latitude (EPSG:4326).")})
-    return reproject(geom, 4326, app_services().settings.storage_srid)
-
-
-def _int_arg(name: str, default: int | None, low: int, high: int | None) -> int | None:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
-        bound = f"{low}-{high}" if high is not None else f">= {low}"
-        raise ValidationFailed(msg("Invalid parameter."), {name: msg("Expected a whole number %(bound)s.", bound=bound)})
-    return int(raw)
-
-
 def _attribute_arg(raw: str | None) -> tuple[str, str] | None:
     if not raw:
         return None
@@ -165,15 +137,3 @@ def _sort_arg(raw: str | None) -> str:
     if raw.lstrip("-") not in queries.SORT_KEYS:
         raise ValidationFailed(msg("Invalid parameter."), {"sort": msg("Unknown sort key.")})
     return raw
-
-
-def _bbox_arg(raw: str | None) -> tuple[float, float, float, float] | None:
-    if not raw:
-        return None
-    try:
-        minx, miny, maxx, maxy = (float(v) for v in raw.split(","))
-    except ValueError:
-        raise ValidationFailed(msg("Invalid parameter."), {"bbox": msg("Expected minx,miny,maxx,maxy in longitude/latitude.")}) from None
-    if minx > maxx or miny > maxy:
-        raise ValidationFailed(msg("Invalid parameter."), {"bbox": msg("Expected minx,miny,maxx,maxy in longitude/latitude.")})
-    return minx, miny, maxx, maxy
