@@ -2,10 +2,10 @@
 at the edge, to and from the storage SRID."""
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import jsonify, request
 from flask_login import current_user
 
-from app.api.routes import GEOJSON, blueprint, storage_geometry
+from app.api.routes import GEOJSON, blueprint, feature_collection, storage_geometry
 from app.auth.access import require_permission
 from app.auth.roles import Permission
 from app.errors import ValidationFailed
@@ -37,11 +37,8 @@ def list_assets():
         sort=_sort_arg(args.get("sort")),
     )
     db = db_session()
-    # Features arrive as JSON text built by PostGIS and are sent as they are, unparsed.
     page = queries.feature_page(db, current_user, flt, limit, offset)
-    body = (f'{{"type":"FeatureCollection","numberMatched":{page.matched},"numberReturned":{len(page.features)},'
-            f'"features":[{",".join(page.features)}]}}')
-    return Response(body, mimetype=GEOJSON)
+    return feature_collection(page.features, page.matched)
 
 
 @blueprint.post("/assets")

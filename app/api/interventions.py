@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Response, jsonify, request, send_file
+from flask import jsonify, request, send_file
 from flask_login import current_user
 
-from app.api.routes import GEOJSON, blueprint, json_object, storage_geometry
+from app.api.routes import GEOJSON, blueprint, feature_collection, json_object, storage_geometry
 from app.auth.access import require_permission
 from app.auth.roles import Permission
 from app.errors import ValidationFailed
@@ -55,10 +55,7 @@ def list_interventions():
     limit, offset = int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT), int_arg("offset", 0, 0, None)
     db = db_session()
     features = queries.intervention_features(db, current_user, flt, limit, offset, as_text=True)
-    total = queries.count_interventions(db, current_user, flt)
-    body = (f'{{"type":"FeatureCollection","numberMatched":{total},"numberReturned":{len(features)},'
-            f'"features":[{",".join(features)}]}}')
-    return Response(body, mimetype=GEOJSON)
+    return feature_collection(features, queries.count_interventions(db, current_user, flt))
 
 
 @blueprint.post("/interventions")

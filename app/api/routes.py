@@ -25,6 +25,14 @@ def list_communes() -> Response:
     return Response(communes_geojson(db_session()), mimetype=GEOJSON)
 
 
+def feature_collection(features: list[str], matched: int | None) -> Response:
+    """A GeoJSON FeatureCollection of features already built as JSON texts (by PostGIS),
+    sent without parsing them; ``numberMatched`` is left out when unknown."""
+    count = f'"numberMatched":{matched},' if matched is not None else ""
+    return Response(f'{{"type":"FeatureCollection",{count}"numberReturned":{len(features)},'
+                    f'"features":[{",".join(features)}]}}', mimetype=GEOJSON)
+
+
 def json_object() -> dict:
     """The request's JSON body, which must be an object."""
     body = request.get_json(silent=True)

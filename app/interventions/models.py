@@ -231,8 +231,6 @@ class Intervention(Base):
 
     assets: Mapped[list[Asset]] = relationship(secondary=intervention_assets, order_by=Asset.reference)
     requests: Mapped[list[ServiceRequest]] = relationship(secondary=intervention_requests)
-    team: Mapped[Team | None] = relationship()
-    sla_rule: Mapped[SlaRule | None] = relationship()
 
     # SQLAlchemy sets version to 1 on insert and bumps it on every update (optimistic locking).
     __mapper_args__ = {"version_id_col": version}

@@ -99,18 +99,11 @@ def _where(actor: User, flt: InterventionFilter, params: dict) -> str:
         params["asset_id"] = flt.asset_id
     if flt.unplanned:
         clauses.append("i.planned_start IS NULL")
-    if flt.planned_from is not None:
-        clauses.append("i.planned_start >= :planned_from")
-        params["planned_from"] = flt.planned_from
-    if flt.planned_before is not None:
-        clauses.append("i.planned_start < :planned_before")
-        params["planned_before"] = flt.planned_before
-    if flt.reported_from is not None:
-        clauses.append("i.reported_at >= :reported_from")
-        params["reported_from"] = flt.reported_from
-    if flt.reported_until is not None:
-        clauses.append("i.reported_at <= :reported_until")
-        params["reported_until"] = flt.reported_until
+    for name, condition in (("planned_from", "i.planned_start >="), ("planned_before", "i.planned_start <"),
+                            ("reported_from", "i.reported_at >="), ("reported_until", "i.reported_at <=")):
+        if getattr(flt, name) is not None:
+            clauses.append(f"{condition} :{name}")
+            params[name] = getattr(flt, name)
     if actor.commune_ids is not None:
         clauses.append("i.commune_id = ANY(:scope)")
         params["scope"] = sorted(actor.commune_ids)

@@ -133,13 +133,7 @@ def update_intervention(session: Session, actor: User, intervention_id: int, exp
     if not item.is_open and set(changes) - {"description"}:
         raise InvalidTransition(msg("A %(status)s intervention cannot be replanned.", status=item.status))
     before = _snapshot(item)
-    errors: dict[str, Msg] = {}
-    values = _validated_edits(session, item, changes, errors)
-    if errors:
-        raise ValidationFailed(msg("Some fields are not valid."), errors)
-    _check_window(values.get("planned_start", item.planned_start), values.get("planned_end", item.planned_end))
-    for name, value in values.items():
-        setattr(item, name, value)
+    _apply_edits(session, item, changes)
     diff = _diff(before, _snapshot(item))
     if not diff:
         return item
@@ -278,9 +272,13 @@ _STEP_EFFECTS = {
 
 def _apply_planning(session: Session, item: Intervention, details: dict) -> None:
     """Set the team and time window sent with a planning step, once all of it is valid."""
-    planning = {k: details[k] for k in ("team_id", "planned_start", "planned_end") if k in details}
+    _apply_edits(session, item, {k: details[k] for k in ("team_id", "planned_start", "planned_end") if k in details})
+
+
+def _apply_edits(session: Session, item: Intervention, changes: dict) -> None:
+    """Validate every edited field (all errors at once) and the time window, then set them."""
     errors: dict[str, Msg] = {}
-    values = _validated_edits(session, item, planning, errors)
+    values = _validated_edits(session, item, changes, errors)
     if errors:
         raise ValidationFailed(msg("Some fields are not valid."), errors)
     _check_window(values.get("planned_start", item.planned_start), values.get("planned_end", item.planned_end))
