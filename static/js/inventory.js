@@ -28,6 +28,7 @@
   const types = {};
   let asOf = "";
   let editing = [];  // interactions of the current draw/move, removed together
+  let generation = 0;  // bumped by each refresh of the asset layer: older answers are dropped
 
   // ---- small helpers --------------------------------------------------------------
   const fmt = (template, params) => template.replace(/%\((\w+)\)s/g, (_, key) => String(params[key]));
@@ -117,7 +118,12 @@
       const bbox = ol.proj.transformExtent(extent, projection, "EPSG:4326").map((n) => n.toFixed(6)).join(",");
       const params = new URLSearchParams({ bbox, limit: "1000" });
       if (asOf) params.set("as_of", asOf);
+      const asked = generation;
       const answer = await api(`${ASSETS_URL}?${params}`);
+      if (asked !== generation) {  // the layer was refreshed meanwhile (e.g. another date): stale answer
+        failure();
+        return;
+      }
       if (answer.status !== 200) {
         this.removeLoadedExtent(extent);
         failure();
@@ -196,6 +202,7 @@
   });
 
   function refreshAssets(thenOpenId) {
+    generation += 1;
     select.getFeatures().clear();
     assetSource.refresh();
     tileSource.setUrl(tileUrl());
