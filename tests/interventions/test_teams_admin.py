@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import re
 from decimal import Decimal
-from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -18,37 +17,10 @@ from app.interventions import services
 from app.interventions.models import OPEN_STATUSES, Team
 from app.interventions.team_services import TeamDraft, create_team, update_team
 from tests.conftest import csrf_token_from
+from tests.forms import form_of
 
 LIST_URL = "/admin/teams"
 NEW_URL = "/admin/teams/new"
-
-
-class _PostedForm(HTMLParser):
-    """What a browser would submit from the page's form that posts to itself."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.pairs: list[tuple[str, str]] = []
-        self._inside = False
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        a = {k: (v if v is not None else "") for k, v in attrs}
-        if tag == "form":
-            self._inside = a.get("method") == "post" and "action" not in a
-        elif self._inside and tag == "input" and "name" in a:
-            if a.get("type") != "checkbox" or "checked" in a:
-                self.pairs.append((a["name"], a.get("value", "")))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._inside = False
-
-
-def form_of(page: str) -> MultiDict:
-    """The team form's values as the page shows them (ticked boxes only)."""
-    parser = _PostedForm()
-    parser.feed(page)
-    return MultiDict(parser.pairs)
 
 
 def team_form(page: str, name: str, capacity: str, member_ids: list[int], active: bool = True) -> MultiDict:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import func, select
@@ -12,44 +11,10 @@ from werkzeug.datastructures import MultiDict
 from app.inventory.catalogue import CATALOGUE
 from app.inventory.models import Asset, AssetType
 from tests.conftest import csrf_token_from
+from tests.forms import form_of
 
 LIST_URL = "/admin/asset-types"
 NEW_URL = "/admin/asset-types/new"
-
-
-class _TypeForm(HTMLParser):
-    """What a browser would submit from the asset-type form (the page's form without action)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.pairs: list[tuple[str, str]] = []
-        self._inside = False
-        self._select: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        a = {k: (v if v is not None else "") for k, v in attrs}
-        if tag == "form":
-            self._inside = a.get("method") == "post" and "action" not in a
-        elif self._inside and tag == "input" and "name" in a:
-            if a.get("type") != "checkbox" or "checked" in a:
-                self.pairs.append((a["name"], a.get("value", "y" if a.get("type") == "checkbox" else "")))
-        elif self._inside and tag == "select":
-            self._select = a["name"]
-        elif self._inside and tag == "option" and self._select and "selected" in a:
-            self.pairs.append((self._select, a["value"]))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._inside = False
-        elif tag == "select":
-            self._select = None
-
-
-def form_of(page: str) -> MultiDict:
-    """The asset-type form's submitted values, scraped from ``page``."""
-    parser = _TypeForm()
-    parser.feed(page)
-    return MultiDict(parser.pairs)
 
 
 def errors_at(page: str, field: str) -> list[str]:

@@ -7,6 +7,7 @@ from sqlalchemy import text
 from app.inventory.catalogue import CATALOGUE
 from tests.conftest import csrf_token_from
 from tests.inventory.conftest import DIJON_CENTRE, TALANT
+from tests.ogc.http import feature_ids, get_json
 
 # A quiet corner of Dijon (Parc de la Colombière side): no other test puts assets here.
 CORNER = (5.0480, 47.3050)
@@ -17,16 +18,6 @@ def _near(i: int) -> tuple[float, float]:
     return CORNER[0] + 0.0005 * i, CORNER[1] + 0.0002 * i
 
 
-def _get(client, url: str, status: int = 200) -> dict:
-    response = client.get(url)
-    assert response.status_code == status, response.text
-    return response.json
-
-
-def _ids(collection: dict) -> list[int]:
-    return [feature["id"] for feature in collection["features"]]
-
-
 def _path(href: str) -> str:
     assert href.startswith("http://localhost/ogc/")
     return href.removeprefix("http://localhost")
@@ -34,25 +25,25 @@ def _path(href: str) -> str:
 
 def test_landing_page_conformance_and_api(client, login_as):
     login_as("councillor")
-    landing = _get(client, "/ogc/")
+    landing = get_json(client, "/ogc/")
     assert landing["title"] == "Vigie"
     rels = {link["rel"]: link for link in landing["links"]}
     assert {"self", "service-desc", "conformance", "data"} <= set(rels)
     assert rels["service-desc"]["type"] == "application/vnd.oai.openapi+json;version=3.0"
-    conformance = _get(client, _path(rels["conformance"]["href"]))["conformsTo"]
+    conformance = get_json(client, _path(rels["conformance"]["href"]))["conformsTo"]
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in conformance
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson" in conformance
-    api = _get(client, _path(rels["service-desc"]["href"]))
+    api = get_json(client, _path(rels["service-desc"]["href"]))
     assert api["openapi"].startswith("3.0") and api["components"]["parameters"]["limit"]["schema"]["maximum"] == 10_000
     lights = [p["name"] for p in api["paths"]["/collections/street_light/items"]["get"]["parameters"] if "name" in p]
     assert {"material", "height_m", "wall_mounted"} <= set(lights)
-    assert _get(client, "/ogc/?f=json")["title"] == "Vigie"
-    assert _get(client, "/ogc/?f=html", 400)["code"] == "InvalidParameterValue"
+    assert get_json(client, "/ogc/?f=json")["title"] == "Vigie"
+    assert get_json(client, "/ogc/?f=html", 400)["code"] == "InvalidParameterValue"
 
 
 def test_one_collection_per_asset_type_titled_in_the_users_language(client, login_as):
     login_as("councillor")
-    body = _get(client, "/ogc/collections")
+    body = get_json(client, "/ogc/collections")
     collections = {c["id"]: c for c in body["collections"]}
     assert set(collections) == {entry["code"] for entry in CATALOGUE} | {"interventions"} and len(collections) == 21
     light = collections["street_light"]
@@ -62,9 +53,9 @@ def test_one_collection_per_asset_type_titled_in_the_users_language(client, logi
     assert len(light["extent"]["temporal"]["interval"][0]) == 2
     items = next(link for link in light["links"] if link["rel"] == "items")
     assert items["type"] == "application/geo+json" and items["href"].endswith("/ogc/collections/street_light/items")
-    assert _get(client, "/ogc/collections/bench")["id"] == "bench"
+    assert get_json(client, "/ogc/collections/bench")["id"] == "bench"
     client.post("/language", data={"language": "en", "csrf_token": csrf_token_from(client.get("/inventory").text)})
-    assert _get(client, "/ogc/collections/street_light")["title"] == "Street-light mast"
+    assert get_json(client, "/ogc/collections/street_light")["title"] == "Street-light mast"
 
 
 def test_items_are_geojson_in_crs84_within_the_bbox(client, login_as, make_asset):
@@ -76,14 +67,14 @@ def test_items_are_geojson_in_crs84_within_the_bbox(client, login_as, make_asset
     assert response.status_code == 200 and response.content_type == "application/geo+json"
     body = response.json
     assert body["type"] == "FeatureCollection" and body["timeStamp"].endswith("Z")
-    assert sorted(_ids(body)) == sorted(a.id for a in inside)
+    assert sorted(feature_ids(body)) == sorted(a.id for a in inside)
     assert body["numberReturned"] == 3 and body["numberMatched"] == 3
     first = next(f for f in body["features"] if f["id"] == inside[0].id)
     assert first["geometry"]["coordinates"] == pytest.approx(list(_near(0)), abs=1e-6)
     assert first["properties"]["type"] == "bench" and first["properties"]["commune"] == "21231"
     assert "next" not in {link["rel"] for link in body["links"]}
     three_d = "5.0470,47.3040,0,5.0530,47.3080,100"
-    assert sorted(_ids(_get(client, f"/ogc/collections/bench/items?bbox={three_d}"))) == sorted(a.id for a in inside)
+    assert sorted(feature_ids(get_json(client, f"/ogc/collections/bench/items?bbox={three_d}"))) == sorted(a.id for a in inside)
 
 
 def test_next_links_page_through_every_item(client, login_as, make_asset, monkeypatch):
@@ -91,9 +82,9 @@ def test_next_links_page_through_every_item(client, login_as, make_asset, monkey
     created = {make_asset("bench", lonlat=_near(i)).id for i in range(7)}
     url, seen, pages = f"/ogc/collections/bench/items?bbox={CORNER_BBOX}&limit=3", [], []
     while url:
-        page = _get(client, url)
+        page = get_json(client, url)
         pages.append(page)
-        seen += _ids(page)
+        seen += feature_ids(page)
         links = {link["rel"]: link for link in page["links"]}
         assert links["self"]["href"].startswith("http://localhost/ogc/collections/bench/items?")
         url = _path(links["next"]["href"]) if "next" in links else None
@@ -102,10 +93,10 @@ def test_next_links_page_through_every_item(client, login_as, make_asset, monkey
     assert "prev" in {link["rel"] for link in pages[1]["links"]}
     assert "prev" not in {link["rel"] for link in pages[0]["links"]}
     monkeypatch.setattr("app.ogc.items.COUNT_CAP", 5)  # beyond the cap, numberMatched is left out...
-    assert "numberMatched" not in _get(client, f"/ogc/collections/bench/items?bbox={CORNER_BBOX}&limit=2")
-    last = _get(client, f"/ogc/collections/bench/items?bbox={CORNER_BBOX}&limit=2&offset=6")
+    assert "numberMatched" not in get_json(client, f"/ogc/collections/bench/items?bbox={CORNER_BBOX}&limit=2")
+    last = get_json(client, f"/ogc/collections/bench/items?bbox={CORNER_BBOX}&limit=2&offset=6")
     assert last["numberMatched"] == 7  # ...but the last page knows it for free
-    assert _get(client, f"/ogc/collections/bench/items?bbox={CORNER_BBOX}&offset=50")["numberReturned"] == 0
+    assert get_json(client, f"/ogc/collections/bench/items?bbox={CORNER_BBOX}&offset=50")["numberReturned"] == 0
 
 
 def test_datetime_gives_the_inventory_as_of_an_instant(client, db, login_as, make_asset):
@@ -115,12 +106,12 @@ def test_datetime_gives_the_inventory_as_of_an_instant(client, db, login_as, mak
     db.execute(text("UPDATE asset_history SET recorded_at = '2020-01-01' WHERE asset_id = :id"), {"id": old.id})
     db.execute(text("ALTER TABLE asset_history ENABLE TRIGGER asset_history_append_only"))
     url = f"/ogc/collections/bench/items?bbox={CORNER_BBOX}"
-    assert sorted(_ids(_get(client, url))) == sorted([old.id, new.id])
-    assert _ids(_get(client, url + "&datetime=2021-06-01T12:00:00Z")) == [old.id]
-    assert _ids(_get(client, url + "&datetime=2021-06-01")) == [old.id]
-    assert _ids(_get(client, url + "&datetime=2019-12-31T23:59:59Z")) == []
-    assert "datetime" in _get(client, url + "&datetime=2020-01-01/2021-01-01", 400)["fields"]
-    assert "datetime" in _get(client, url + "&datetime=yesterday", 400)["fields"]
+    assert sorted(feature_ids(get_json(client, url))) == sorted([old.id, new.id])
+    assert feature_ids(get_json(client, url + "&datetime=2021-06-01T12:00:00Z")) == [old.id]
+    assert feature_ids(get_json(client, url + "&datetime=2021-06-01")) == [old.id]
+    assert feature_ids(get_json(client, url + "&datetime=2019-12-31T23:59:59Z")) == []
+    assert "datetime" in get_json(client, url + "&datetime=2020-01-01/2021-01-01", 400)["fields"]
+    assert "datetime" in get_json(client, url + "&datetime=yesterday", 400)["fields"]
 
 
 def test_property_filters_on_status_commune_and_the_types_attributes(client, login_as, make_asset, settings, db):
@@ -130,41 +121,41 @@ def test_property_filters_on_status_commune_and_the_types_attributes(client, log
                                                                    "wall_mounted": True, "status": "faulty"})
     talant = make_asset("street_light", lonlat=TALANT, properties={"height_m": 8, "material": "steel"})
     url = f"/ogc/collections/street_light/items?bbox={CORNER_BBOX}"
-    assert _ids(_get(client, url + "&material=steel")) == [steel.id]
-    assert _ids(_get(client, url + "&height_m=8.0")) == [steel.id]
-    assert _ids(_get(client, url + "&height_m=6.5&wall_mounted=true")) == [alu.id]
-    assert _ids(_get(client, url + "&status=faulty")) == [alu.id]
-    assert sorted(_ids(_get(client, url + "&status=faulty,in_service"))) == sorted([steel.id, alu.id])
-    everywhere = _get(client, "/ogc/collections/street_light/items?commune=21617&material=steel")
-    assert talant.id in _ids(everywhere) and steel.id not in _ids(everywhere)
-    assert _get(client, url + "&material=gold", 400)["fields"]["material"].startswith("Valeur inconnue gold")
-    assert "height_m" in _get(client, url + "&height_m=tall", 400)["fields"]
-    assert "status" in _get(client, url + "&status=broken", 400)["fields"]
+    assert feature_ids(get_json(client, url + "&material=steel")) == [steel.id]
+    assert feature_ids(get_json(client, url + "&height_m=8.0")) == [steel.id]
+    assert feature_ids(get_json(client, url + "&height_m=6.5&wall_mounted=true")) == [alu.id]
+    assert feature_ids(get_json(client, url + "&status=faulty")) == [alu.id]
+    assert sorted(feature_ids(get_json(client, url + "&status=faulty,in_service"))) == sorted([steel.id, alu.id])
+    everywhere = get_json(client, "/ogc/collections/street_light/items?commune=21617&material=steel")
+    assert talant.id in feature_ids(everywhere) and steel.id not in feature_ids(everywhere)
+    assert get_json(client, url + "&material=gold", 400)["fields"]["material"].startswith("Valeur inconnue gold")
+    assert "height_m" in get_json(client, url + "&height_m=tall", 400)["fields"]
+    assert "status" in get_json(client, url + "&status=broken", 400)["fields"]
 
 
 def test_a_user_limited_to_a_commune_sees_only_its_assets(client, login_as, make_asset):
     in_talant, in_dijon = make_asset("bench", lonlat=TALANT), make_asset("bench", lonlat=DIJON_CENTRE)
     login_as("field_agent", communes=["21617"])
-    every = _get(client, "/ogc/collections/bench/items?bbox=4.95,47.30,5.06,47.35&limit=10000")
-    assert in_talant.id in _ids(every) and in_dijon.id not in _ids(every)
+    every = get_json(client, "/ogc/collections/bench/items?bbox=4.95,47.30,5.06,47.35&limit=10000")
+    assert in_talant.id in feature_ids(every) and in_dijon.id not in feature_ids(every)
     assert {f["properties"]["commune"] for f in every["features"]} == {"21617"}
-    assert _get(client, f"/ogc/collections/bench/items/{in_talant.id}")["id"] == in_talant.id
-    assert _get(client, f"/ogc/collections/bench/items/{in_dijon.id}", 404)["code"] == "NotFound"
+    assert get_json(client, f"/ogc/collections/bench/items/{in_talant.id}")["id"] == in_talant.id
+    assert get_json(client, f"/ogc/collections/bench/items/{in_dijon.id}", 404)["code"] == "NotFound"
 
 
 def test_one_feature_and_404s(client, login_as, make_asset):
     login_as("councillor")
     bench = make_asset("bench", lonlat=_near(0))
-    feature = _get(client, f"/ogc/collections/bench/items/{bench.id}")
+    feature = get_json(client, f"/ogc/collections/bench/items/{bench.id}")
     assert feature["type"] == "Feature" and feature["properties"]["reference"] == bench.reference
     assert {link["rel"] for link in feature["links"]} == {"self", "collection"}
-    assert _get(client, f"/ogc/collections/litter_bin/items/{bench.id}", 404)["code"] == "NotFound"
-    assert _get(client, "/ogc/collections/bench/items/999999999", 404)["code"] == "NotFound"
-    assert _get(client, "/ogc/collections/no_such_type", 404)["message"] == "Aucun type d'équipement no_such_type."
-    assert _get(client, "/ogc/collections/no_such_type/items", 404)["code"] == "NotFound"
+    assert get_json(client, f"/ogc/collections/litter_bin/items/{bench.id}", 404)["code"] == "NotFound"
+    assert get_json(client, "/ogc/collections/bench/items/999999999", 404)["code"] == "NotFound"
+    assert get_json(client, "/ogc/collections/no_such_type", 404)["message"] == "Aucun type d'équipement no_such_type."
+    assert get_json(client, "/ogc/collections/no_such_type/items", 404)["code"] == "NotFound"
     assert client.get("/ogc/collections/bench/items/abc").status_code == 404
     assert client.get("/ogc/nowhere").is_json
-    assert _get(client, f"/ogc/collections/bench/items/{bench.id}?datetime=2020-01-01", 400)["code"]
+    assert get_json(client, f"/ogc/collections/bench/items/{bench.id}?datetime=2020-01-01", 400)["code"]
 
 
 @pytest.mark.parametrize("query, field", [
@@ -174,21 +165,21 @@ def test_one_feature_and_404s(client, login_as, make_asset):
 ])
 def test_bad_or_unknown_parameters_get_400_json(client, login_as, query, field):
     login_as("councillor")
-    body = _get(client, f"/ogc/collections/bench/items?{query}", 400)
+    body = get_json(client, f"/ogc/collections/bench/items?{query}", 400)
     assert body["code"] == "InvalidParameterValue" and field in body["fields"] and body["description"]
 
 
 def test_limit_bounds_are_accepted(client, login_as):
     login_as("councillor")
-    assert _get(client, "/ogc/collections/bench/items?limit=1")["numberReturned"] <= 1
-    assert _get(client, "/ogc/collections/bench/items?limit=10000&f=json")["type"] == "FeatureCollection"
+    assert get_json(client, "/ogc/collections/bench/items?limit=1")["numberReturned"] <= 1
+    assert get_json(client, "/ogc/collections/bench/items?limit=10000&f=json")["type"] == "FeatureCollection"
 
 
 def test_authentication_is_required_by_cookie_or_token(client, app, db, make_user, make_asset):
     from app.auth.services import create_api_token
 
-    assert _get(client, "/ogc/collections", 401)["error"] == "authentication_required"
-    assert _get(client, "/ogc/", 401)["error"] == "authentication_required"
+    assert get_json(client, "/ogc/collections", 401)["error"] == "authentication_required"
+    assert get_json(client, "/ogc/", 401)["error"] == "authentication_required"
     bench = make_asset("bench", lonlat=_near(0))
     token = create_api_token(db, make_user("councillor", communes=["21231"]), "QGIS")
     headers = {"Authorization": f"Bearer {token}"}
