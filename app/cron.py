@@ -17,12 +17,14 @@ from rq.cron import CronScheduler
 
 from app.interventions.sla import DEFAULT_CALENDAR
 from app.jobs.maintenance import generate_preventive_interventions
+from app.jobs.printing import remove_expired_prints
 from app.queue import QUEUE_NAME
 from app.settings import Settings, SettingsError
 
 # (job, cron expression in the territory's local time, timeout in seconds)
 SCHEDULE = (
     (generate_preventive_interventions, "30 2 * * *", 3600),  # every night at 02:30
+    (remove_expired_prints, "15 * * * *", 300),  # printed batches are kept a day
 )
 
 

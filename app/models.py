@@ -7,3 +7,4 @@ from app.interventions.models import (  # noqa: F401
     Intervention, InterventionAttachment, InterventionEvent, MaintenancePlan, ReferenceCounter, ServiceRequest,
     SlaRule, TaskTemplate, Team,
 )
+from app.imports.models import Import, ImportMapping, ImportRow  # noqa: F401

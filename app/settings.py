@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Mapping
 
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from print_templates.branding import Branding, BrandingError, load_branding
 
 SUPPORTED_LANGUAGES = ("fr", "en")
 DEFAULT_STORAGE_SRID = 2154  # RGF93 / Lambert-93, the French legal projection
@@ -43,6 +46,16 @@ class Settings:
     # How many reverse proxies stand in front of Vigie (their X-Forwarded-* headers are
     # trusted, so absolute links carry the public host and scheme); 0: none, trust nothing.
     trusted_proxies: int = 0
+    # Where uploaded inventory files wait between the upload and the commit (web and
+    # worker must both see it), and the largest upload accepted.
+    import_dir: str = str(Path(__file__).resolve().parent.parent / "instance" / "imports")
+    import_max_mb: int = 512
+    # Batches of printed work orders wait there for their download (web and worker must both
+    # see it); the base URL the QR codes of work orders open (default: the host the page
+    # was asked on); the organisation's branding of printed documents (VIGIE_PRINT_CONFIG).
+    print_dir: str = str(Path(__file__).resolve().parent.parent / "instance" / "prints")
+    public_url: str | None = None
+    print_branding: Branding = field(default_factory=Branding)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -64,6 +77,11 @@ class Settings:
             login_max_failures=_parse_positive_int(env, "VIGIE_LOGIN_MAX_FAILURES", 5),
             login_lockout_seconds=_parse_positive_int(env, "VIGIE_LOGIN_LOCKOUT_SECONDS", 900),
             trusted_proxies=_parse_count(env, "VIGIE_TRUSTED_PROXIES"),
+            import_dir=env.get("VIGIE_IMPORT_DIR", "").strip() or cls.import_dir,
+            import_max_mb=_parse_positive_int(env, "VIGIE_IMPORT_MAX_MB", cls.import_max_mb),
+            print_dir=env.get("VIGIE_PRINT_DIR", "").strip() or cls.print_dir,
+            public_url=_parse_public_url(env),
+            print_branding=_parse_print_config(env),
         )
 
 
@@ -163,3 +181,20 @@ def _parse_count(env: Mapping[str, str], name: str) -> int:
     if not raw.isdigit() or int(raw) > 5:
         raise SettingsError(name, f"expected a number of proxies from 0 to 5, got {raw!r}")
     return int(raw)
+
+
+def _parse_public_url(env: Mapping[str, str]) -> str | None:
+    raw = env.get("VIGIE_PUBLIC_URL", "").strip()
+    if not raw:
+        return None
+    if not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", raw):
+        raise SettingsError("VIGIE_PUBLIC_URL", f"expected the base URL users reach Vigie at, e.g. "
+                                                f"https://vigie.example.fr, got {raw!r}")
+    return raw.rstrip("/")
+
+
+def _parse_print_config(env: Mapping[str, str]) -> Branding:
+    try:
+        return load_branding(env.get("VIGIE_PRINT_CONFIG", "").strip() or None)
+    except BrandingError as error:
+        raise SettingsError("VIGIE_PRINT_CONFIG", str(error)) from None

@@ -48,7 +48,8 @@ def configure(app: Flask, settings: Settings) -> None:
         BABEL_DEFAULT_LOCALE=settings.default_language,
         BABEL_DEFAULT_TIMEZONE="Europe/Paris",  # dates are shown in the territory's local time
         BABEL_TRANSLATION_DIRECTORIES="translations",
-        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+        # Inventory files are the largest uploads (their page checks its own limit exactly).
+        MAX_CONTENT_LENGTH=max(64, settings.import_max_mb + 1) * 1024 * 1024,
     )
     engine = make_engine(settings.database_url)
     redis = Redis.from_url(settings.redis_url)
@@ -232,6 +233,7 @@ def _register_error_handlers(app: Flask) -> None:
     for status, text in (
         (403, lazy_gettext("You are not allowed to do this.")),
         (404, lazy_gettext("Page not found.")),
+        (413, lazy_gettext("What you sent is too large.")),
         (500, lazy_gettext("Vigie met an unexpected error; nothing was saved. Please try again.")),
     ):
         app.register_error_handler(status, _http_error_handler(status, text))

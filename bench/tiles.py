@@ -23,14 +23,12 @@ import argparse
 import datetime as dt
 import http.client
 import json
-import math
 import os
 import platform
 import re
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +40,7 @@ from time import perf_counter
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.report import p50, p95, print_table, progress  # noqa: E402 - after the path is set
 
 DEFAULT_URL = "postgresql+psycopg://vigie:vigie@127.0.0.1/vigie_bench"
 REDIS_URL = "redis://127.0.0.1:6379/10"
@@ -60,21 +59,7 @@ SLOW_REPS = 3
 LOGIN, PASSWORD = "admin", "vigie-demo"
 
 
-def progress(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
 # ---- statistics and tables ---------------------------------------------------------------
-
-def p50(samples: list[float]) -> float:
-    return statistics.median(samples)
-
-
-def p95(samples: list[float]) -> float:
-    """Nearest-rank 95th percentile (the maximum for fewer than 20 samples)."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
 
 def ms(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds * 1000:,.1f}"
@@ -82,24 +67,6 @@ def ms(seconds: float | None) -> str:
 
 def num(value: int | None) -> str:
     return "-" if value is None else f"{value:,}"
-
-
-def print_table(title: str, headers: list[str], rows: list[list[str]], notes: tuple[str, ...] = ()) -> None:
-    """A plain-text table; the first column left-aligned, the others right-aligned."""
-    cells = [headers] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-
-    def line(row: list[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
-
-    print(title)
-    print(line(headers))
-    print("  ".join("-" * w for w in widths))
-    for row in cells[1:]:
-        print(line(row))
-    for note in notes:
-        print(f"  {note}")
-    print(flush=True)
 
 
 # ---- MVT -------------------------------------------------------------------------------------

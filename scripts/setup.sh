@@ -44,7 +44,8 @@ install_system_packages() {
   command -v npm >/dev/null || pkgs+=(nodejs npm)
   [ -z "${VIGIE_DATABASE_URL:-}" ] && pkgs+=(postgresql postgresql-client)
   [ -z "${VIGIE_REDIS_URL:-}" ] && pkgs+=(redis-server)
-  [ "$MODE" = test ] && pkgs+=(chromium poppler-utils fonts-dejavu-core)
+  pkgs+=(fonts-dejavu-core)  # the font of printed work orders (every French accent, embedded)
+  [ "$MODE" = test ] && pkgs+=(chromium poppler-utils)
   apt_install "${pkgs[@]}"
   if [ -z "${VIGIE_DATABASE_URL:-}" ]; then
     apt_install "postgresql-$(pg_major)-postgis-3"

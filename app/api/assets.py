@@ -22,10 +22,19 @@ DEFAULT_LIMIT = 100
 @require_permission(Permission.VIEW_MAP)
 def list_assets():
     """Assets filtered by bbox, type, status, commune and as-of date; paginated."""
-    args = request.args
     limit = int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     offset = int_arg("offset", 0, 0, None)
-    flt = queries.AssetFilter(
+    flt = asset_filter()
+    db = db_session()
+    page = queries.feature_page(db, current_user, flt, limit, offset)
+    return feature_collection(page.features, page.matched)
+
+
+def asset_filter() -> queries.AssetFilter:
+    """The filter of the query string (bbox, type, status, commune, as_of, q, attr, parent,
+    sort), shared with the export; ValidationFailed names a wrong parameter."""
+    args = request.args
+    return queries.AssetFilter(
         bbox=bbox_arg(),
         type_codes=list_arg("type"),
         statuses=list_arg("status"),
@@ -36,9 +45,6 @@ def list_assets():
         parent_id=int_arg("parent", None, 1, None),
         sort=_sort_arg(args.get("sort")),
     )
-    db = db_session()
-    page = queries.feature_page(db, current_user, flt, limit, offset)
-    return feature_collection(page.features, page.matched)
 
 
 @blueprint.post("/assets")

@@ -19,6 +19,7 @@ from flask_login import current_user
 from app.api.interventions import intervention_filter
 from app.auth.access import require_permission
 from app.auth.roles import Permission
+from app.csv_cells import safe_cell
 from app.errors import Conflict, DomainError, ValidationFailed
 from app.i18n import msg
 from app.interventions import board as planning
@@ -156,7 +157,7 @@ def export_csv():
         writer.writerow(header)
         for feature in features:
             p = feature["properties"]
-            writer.writerow([_safe_cell(v) for v in (
+            writer.writerow([safe_cell(v) for v in (
                 p["reference"], kinds.get(p["kind"], p["kind"]), p["priority"], statuses.get(p["status"], p["status"]),
                 p["commune_name"], p["team_name"], p["reported_at"], p["due_at"],
                 gettext("yes") if p["overdue"] else "", p["planned_start"], p["completed_at"], p["closed_at"],
@@ -306,9 +307,3 @@ def _parts_from_text(raw: str) -> list[dict] | str:
         else:
             parts.append({"name": line, "quantity": 1})
     return parts
-
-
-def _safe_cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

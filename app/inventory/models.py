@@ -82,11 +82,13 @@ class AssetState:
     condition: Mapped[int | None] = mapped_column(SmallInteger)
     attributes: Mapped[dict] = mapped_column(JSONB, default=dict)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"))
+    # The asset's identifier in the system or file it came from (e.g. a GIS object id).
+    external_ref: Mapped[str | None] = mapped_column(String(80))
 
 
 # The state columns by name, in one place (history snapshots and as-of queries use them).
 ASSET_STATE_COLUMNS = ("version", "reference", "type_id", "geom", "commune_id", "status", "installed_on",
-                       "manufacturer", "model", "condition", "attributes", "parent_id")
+                       "manufacturer", "model", "condition", "attributes", "parent_id", "external_ref")
 
 
 class Asset(AssetState, Base):
@@ -103,6 +105,7 @@ class Asset(AssetState, Base):
         Index("ix_assets_type_status", "type_id", "status"),
         Index("ix_assets_commune_id", "commune_id"),
         Index("ix_assets_parent_id", "parent_id"),
+        Index("ix_assets_type_id_external_ref", "type_id", "external_ref"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,3 +137,5 @@ class AssetHistory(AssetState, Base):
     changes: Mapped[dict] = mapped_column(JSONB, default=dict)  # {field: [before, after]}
     # The intervention whose closing made this change, if any.
     intervention_id: Mapped[int | None] = mapped_column(ForeignKey("interventions.id"), index=True)
+    # The import whose commit (or undo) made this change, if any.
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), index=True)

@@ -23,7 +23,7 @@ _PROPERTIES = (
     ("type", "t.code"), ("reference", "s.reference"), ("status", "s.status"), ("commune", "c.insee"),
     ("commune_name", "c.name"), ("version", "s.version"), ("installed_on", "s.installed_on"),
     ("manufacturer", "s.manufacturer"), ("model", "s.model"), ("condition", "s.condition"),
-    ("parent_id", "s.parent_id"),
+    ("parent_id", "s.parent_id"), ("external_ref", "s.external_ref"),
 )
 
 
@@ -202,7 +202,13 @@ def count_asset_features(session: Session, actor: User, flt: AssetFilter, cap: i
     return total if total <= cap else None
 
 
-def _source(actor: User, flt: AssetFilter, params: dict) -> str:
+def selection_sql(actor: User, flt: AssetFilter, params: dict) -> str:
+    """FROM and WHERE of the assets ``flt`` selects in ``actor``'s scope (state ``s``, its type
+    ``t``, commune ``c``), filling ``params``: for readers of whole selections (exports)."""
+    return _source(actor, flt, params, join_types=True)
+
+
+def _source(actor: User, flt: AssetFilter, params: dict, *, join_types: bool = False) -> str:
     """FROM and WHERE of the matching assets.
 
     Types and communes are filtered by their ids, so that asset_types is joined only to sort
@@ -210,7 +216,7 @@ def _source(actor: User, flt: AssetFilter, params: dict) -> str:
     join to communes unless the sort reads it.
     """
     column, _ = _sort(flt.sort)
-    types = "JOIN asset_types t ON t.id = s.type_id " if column.startswith("t.") else ""
+    types = "JOIN asset_types t ON t.id = s.type_id " if join_types or column.startswith("t.") else ""
     return (f"FROM ({_states(flt.as_of)}) AS s {types}LEFT JOIN communes c ON c.id = s.commune_id "
             f"WHERE {_where(actor, flt, params)}")
 

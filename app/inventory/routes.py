@@ -1,6 +1,7 @@
 """The inventory list: search and filter assets, sorted and paginated, linked to the map."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, time, timezone
 
 from flask import Blueprint, render_template, request, url_for
@@ -27,15 +28,7 @@ def list_assets():
     db = db_session()
     args = request.args
     errors: dict[str, str] = {}
-    flt = queries.AssetFilter(
-        reference=args.get("q", "").strip() or None,
-        type_codes=[args["type"]] if args.get("type") else [],
-        statuses=[args["status"]] if args.get("status") in ASSET_STATUSES else [],
-        communes=[args["commune"]] if args.get("commune") else [],
-        attribute=_attribute_filter(args, errors),
-        as_of=_as_of(args.get("as_of"), errors),
-        sort=args.get("sort") if (args.get("sort") or "").lstrip("-") in queries.SORT_KEYS else "reference",
-    )
+    flt = list_filter(args, errors)
     page = max(1, args.get("page", 1, type=int) or 1)
     features, total = queries.list_asset_features(db, current_user, flt, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     types = {t["code"]: t for t in queries.asset_types(db)}
@@ -43,6 +36,19 @@ def list_assets():
         "inventory/list.html", features=features, total=total, page=page, page_size=PAGE_SIZE,
         filters=args, errors=errors, sort=flt.sort, types=types, language=current_language(),
         statuses=status_labels(), communes=commune_choices(db), page_url=_page_url,
+    )
+
+
+def list_filter(args: Mapping[str, str], errors: dict[str, str]) -> queries.AssetFilter:
+    """The list's filter from a query string (also the export's); wrong values go to ``errors``."""
+    return queries.AssetFilter(
+        reference=args.get("q", "").strip() or None,
+        type_codes=[args["type"]] if args.get("type") else [],
+        statuses=[args["status"]] if args.get("status") in ASSET_STATUSES else [],
+        communes=[args["commune"]] if args.get("commune") else [],
+        attribute=_attribute_filter(args, errors),
+        as_of=_as_of(args.get("as_of"), errors),
+        sort=args.get("sort") if (args.get("sort") or "").lstrip("-") in queries.SORT_KEYS else "reference",
     )
 
 

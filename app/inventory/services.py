@@ -21,7 +21,7 @@ from app.inventory.models import ASSET_STATE_COLUMNS, ASSET_STATUSES, Asset, Ass
 from app.inventory.placement import check_geometry_shape, commune_of
 
 # Properties an editor may set besides the typed attributes.
-CORE_FIELDS = ("status", "installed_on", "manufacturer", "model", "condition", "parent_id")
+CORE_FIELDS = ("status", "installed_on", "manufacturer", "model", "condition", "parent_id", "external_ref")
 # Properties that are derived or identify the asset: ignored when sent back unchanged.
 DERIVED_FIELDS = ("type", "reference", "commune", "commune_name", "version", "type_label")
 
@@ -56,8 +56,9 @@ def create_asset(session: Session, actor: User, type_code: str, geom: BaseGeomet
 
 def update_asset(session: Session, actor: User, asset_id: int, expected_version: int | None,
                  srid: int, geom: BaseGeometry | None = None, properties: dict | None = None,
-                 reason: str | None = None) -> Asset:
-    """Apply a partial change; refuse a stale ``expected_version`` with a Conflict (409)."""
+                 reason: str | None = None, import_id: int | None = None) -> Asset:
+    """Apply a partial change; refuse a stale ``expected_version`` with a Conflict (409).
+    ``import_id``: the import that makes the change (named by its history row)."""
     _require_editor(actor)
     asset = _locked_asset(session, actor, asset_id)
     _check_version(asset, expected_version, geom, properties)
@@ -81,7 +82,7 @@ def update_asset(session: Session, actor: User, asset_id: int, expected_version:
         return asset
     asset.updated_at = func.now()
     session.flush()
-    _record(session, asset, actor, _change_kind(changes), changes, reason)
+    _record(session, asset, actor, _change_kind(changes), changes, reason, import_id=import_id)
     return asset
 
 
@@ -176,7 +177,7 @@ def _split_and_validate(session: Session, asset_type: AssetType, properties: dic
         properties.pop(name, None)
     core = {name: properties.pop(name) for name in CORE_FIELDS if name in properties}
     errors: dict[str, Msg] = {}
-    core = _validate_core(session, asset_type, core, asset, errors)
+    core = validate_core(session, asset_type, core, asset, errors)
     attributes, attribute_errors = validate_attributes(asset_type.attribute_schema, properties, partial=partial)
     errors.update(attribute_errors)
     if errors:
@@ -184,8 +185,10 @@ def _split_and_validate(session: Session, asset_type: AssetType, properties: dic
     return core, attributes
 
 
-def _validate_core(session: Session, asset_type: AssetType, core: dict, asset: Asset | None,
-                   errors: dict[str, Msg]) -> dict:
+def validate_core(session: Session | None, asset_type: AssetType, core: dict, asset: Asset | None,
+                  errors: dict[str, Msg]) -> dict:
+    """Coerce the core fields in ``core``, adding the wrong ones to ``errors``
+    (``session`` is only needed to check a ``parent_id``)."""
     if "status" in core and core["status"] not in ASSET_STATUSES:
         errors["status"] = msg("Unknown status %(value)s.", value=str(core["status"]))
     if core.get("condition") is not None:
@@ -198,9 +201,11 @@ def _validate_core(session: Session, asset_type: AssetType, core: dict, asset: A
             core["installed_on"] = date.fromisoformat(str(core["installed_on"]))
         except ValueError:
             errors["installed_on"] = msg("Expected a date (YYYY-MM-DD).")
-    for name in ("manufacturer", "model"):
+    for name in ("manufacturer", "model", "external_ref"):
         if core.get(name) is not None and not isinstance(core[name], str):
             errors[name] = msg("Expected text.")
+    if isinstance(core.get("external_ref"), str) and len(core["external_ref"]) > 80:
+        errors["external_ref"] = msg("At most %(count)s characters.", count=80)
     if core.get("parent_id") is not None:
         _validate_parent(session, asset_type, core["parent_id"], asset, errors)
     return core
@@ -248,9 +253,10 @@ def _change_kind(changes: dict) -> str:
 
 
 def _record(session: Session, asset: Asset, actor: User | None, change: str, changes: dict,
-            reason: str | None, recorded_at: datetime | None = None, intervention_id: int | None = None) -> AssetHistory:
+            reason: str | None, recorded_at: datetime | None = None, intervention_id: int | None = None,
+            import_id: int | None = None) -> AssetHistory:
     entry = AssetHistory(asset_id=asset.id, actor_id=actor.id if actor else None, change=change,
-                         intervention_id=intervention_id,
+                         intervention_id=intervention_id, import_id=import_id,
                          changes=changes, reason=(reason or "").strip() or None,
                          **{name: getattr(asset, name) for name in ASSET_STATE_COLUMNS})
     if recorded_at is not None:

@@ -55,7 +55,7 @@ def _js_strings() -> dict:
         "core": {
             "status": _("Status"), "installed_on": _("Installed on"), "manufacturer": _("Manufacturer"),
             "model": _("Model"), "condition": _("Condition (1 = good, 5 = bad)"), "parent_id": _("Parent asset"),
-            "geometry": _("Position"), "commune_id": _("Commune"), "reason": _("Reason"),
+            "external_ref": _("Source reference"), "geometry": _("Position"), "commune_id": _("Commune"), "reason": _("Reason"),
         },
         "yes": _("yes"), "no": _("no"), "unset": _("—"),
         "zoomIn": _("Zoom in to select several assets or edit them on the map."),

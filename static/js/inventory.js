@@ -254,7 +254,7 @@
   }
 
   function attributeTable(type, p) {
-    const rows = [["installed_on", null], ["manufacturer", null], ["model", null], ["condition", null]]
+    const rows = [["installed_on", null], ["manufacturer", null], ["model", null], ["condition", null], ["external_ref", null]]
       .map(([name]) => [T.core[name], displayValue(null, p[name])]);
     for (const spec of (type ? type.attribute_schema : [])) rows.push([specLabel(spec), displayValue(spec, p[spec.name])]);
     rows.push([T.version, String(p.version)]);
@@ -310,6 +310,7 @@
   const CORE_SPECS = [
     { name: "installed_on", kind: "date" }, { name: "manufacturer", kind: "text" }, { name: "model", kind: "text" },
     { name: "condition", kind: "enum", choices: [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label_fr: String(n), label_en: String(n) })) },
+    { name: "external_ref", kind: "text" },
   ].map((s) => ({ ...s, label_fr: T.core[s.name], label_en: T.core[s.name] }));
   const STATUS_SPEC = { name: "status", kind: "enum", label_fr: T.core.status, label_en: T.core.status,
     choices: Object.entries(T.statuses).filter(([v]) => v !== "decommissioned").map(([value, label]) => ({ value, label_fr: label, label_en: label })) };

@@ -1,0 +1,1 @@
+"""Exports of the inventory selection as GeoPackage, zipped Shapefile, GeoJSON and CSV."""
