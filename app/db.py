@@ -29,6 +29,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def one_of(column: str, values: tuple) -> str:
+    """The SQL of a CHECK constraint that ``column`` holds one of ``values``."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 def make_engine(database_url: str, *, pool_size: int = 5) -> Engine:
     """Create the engine; psycopg's automatic prepare, parallel query and JIT are off.
 

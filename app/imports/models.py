@@ -13,21 +13,17 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, St
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import STORAGE_SRID, Base
+from app.db import STORAGE_SRID, Base, one_of
 
 IMPORT_STATUSES = ("uploaded", "validating", "validated", "committing", "committed", "undoing", "undone", "failed")
 ROW_ACTIONS = ("create", "update", "skip", "error")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Import(Base):
     """One uploaded file on its way into the inventory."""
 
     __tablename__ = "imports"
-    __table_args__ = (CheckConstraint(_in("status", IMPORT_STATUSES), name="status_known"),)
+    __table_args__ = (CheckConstraint(one_of("status", IMPORT_STATUSES), name="status_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -59,7 +55,7 @@ class ImportRow(Base):
 
     __tablename__ = "import_rows"
     __table_args__ = (
-        CheckConstraint(_in("action", ROW_ACTIONS), name="action_known"),
+        CheckConstraint(one_of("action", ROW_ACTIONS), name="action_known"),
         Index("ix_import_rows_import_id_row_number", "import_id", "row_number", unique=True),
         Index("ix_import_rows_geom", "geom", postgresql_using="gist"),
         {"postgresql_with": {"fillfactor": 50}},  # room for HOT updates while validating

@@ -53,8 +53,9 @@ def receive_upload(session: Session, actor: User, filename: str, stream: BinaryI
     try:
         upload = _save(stream, folder, Path(filename).suffix.lower(), max_bytes)
         source = unpack_shapefile(upload, folder / "shapefile") if kind == "shapefile" else upload
-        if kind == "csv" and text_encoding(source) != "utf-8":
-            to_utf8(source, text_encoding(source))
+        encoding = text_encoding(source) if kind == "csv" else "utf-8"
+        if encoding != "utf-8":
+            to_utf8(source, encoding)
         imp.source_path = str(source)
         imp.layers = [_layer_description(source, name, kind) for name in list_layers(source)]
     except SourceError as error:

@@ -66,7 +66,8 @@ def _check_in_database(session: Session, actor: User, import_id: int, asset_type
             "CAST(:message AS jsonb)) WHERE import_id = :id AND action <> 'error' AND NOT (commune_id = ANY(:scope))"),
             {**params, "scope": list(actor.commune_ids),
              "message": _json(msg("Outside the communes you may edit."))})
-    session.execute(text(_SAME_KEY_IN_FILE), {**params, "message": "The same reference as row %(row)s."})
+    # The SQL fills in the row and the reference: the message goes as its template alone.
+    session.execute(text(_SAME_KEY_IN_FILE), {**params, "message": msg("The same reference as row %(row)s.").template})
     if "reference" in settings.fields:
         session.execute(text(_MATCH_REFERENCE), {**params, "on_match": settings.on_match})
         _refuse(session, import_id, "reference", msg("No asset of this type has this reference."),
@@ -75,7 +76,7 @@ def _check_in_database(session: Session, actor: User, import_id: int, asset_type
         session.execute(text(_MATCH_EXTERNAL_REF), {**params, "on_match": settings.on_match})
     if settings.proximity_m > 0:
         session.execute(text(_NEAR_DUPLICATE), {**params, "distance": settings.proximity_m,
-                                                 "message": "Already in the inventory %(distance)s m away: %(reference)s."})
+                                                 "message": msg("Already in the inventory %(distance)s m away: %(reference)s.").template})
 
 
 def _refuse(session: Session, import_id: int, field: str, message, condition: str) -> None:

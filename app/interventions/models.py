@@ -35,7 +35,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.db import STORAGE_SRID, Base
+from app.db import STORAGE_SRID, Base, one_of
 from app.inventory.models import Asset, AssetType
 
 KINDS = ("corrective", "preventive", "inspection", "installation", "removal")
@@ -48,10 +48,6 @@ OUTCOMES = ("back_in_service", "replaced", "decommissioned", "no_change")
 PROBLEMS = ("out_of_order", "damaged", "dirty", "misaligned", "vandalism", "other")
 SLA_COUNTING = ("calendar", "working")
 REQUEST_SOURCES = ("citizen", "phone", "alarm", "field_agent", "elected_official", "internal")
-
-
-def _in(column: str, values: tuple) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 team_members = Table(
@@ -80,8 +76,8 @@ class SlaRule(Base):
 
     __tablename__ = "sla_rules"
     __table_args__ = (
-        CheckConstraint(_in("priority", PRIORITIES), name="priority_known"),
-        CheckConstraint(_in("counting", SLA_COUNTING), name="counting_known"),
+        CheckConstraint(one_of("priority", PRIORITIES), name="priority_known"),
+        CheckConstraint(one_of("counting", SLA_COUNTING), name="counting_known"),
         CheckConstraint("hours > 0", name="hours_positive"),
         # One rule per priority and type, and one default (no type) per priority.
         Index("uq_sla_rules_priority_type", "priority", text("coalesce(asset_type_id, 0)"), unique=True),
@@ -99,7 +95,7 @@ class TaskTemplate(Base):
 
     __tablename__ = "task_templates"
     __table_args__ = (
-        CheckConstraint(_in("kind", KINDS), name="kind_known"),
+        CheckConstraint(one_of("kind", KINDS), name="kind_known"),
         Index("uq_task_templates_kind_type", "kind", text("coalesce(asset_type_id, 0)"), unique=True),
     )
 
@@ -114,7 +110,7 @@ class ServiceRequest(Base):
     """Something somebody asked for or an equipment alarm: what interventions answer."""
 
     __tablename__ = "service_requests"
-    __table_args__ = (CheckConstraint(_in("source", REQUEST_SOURCES), name="source_known"),)
+    __table_args__ = (CheckConstraint(one_of("source", REQUEST_SOURCES), name="source_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(24), unique=True)
@@ -147,11 +143,11 @@ class MaintenancePlan(Base):
 
     __tablename__ = "maintenance_plans"
     __table_args__ = (
-        CheckConstraint(_in("kind", ("preventive", "inspection")), name="kind_known"),
-        CheckConstraint(_in("group_by", ("asset", "parent", "commune")), name="group_by_known"),
+        CheckConstraint(one_of("kind", ("preventive", "inspection")), name="kind_known"),
+        CheckConstraint(one_of("group_by", ("asset", "parent", "commune")), name="group_by_known"),
         CheckConstraint("interval_months > 0", name="interval_positive"),
         CheckConstraint("lead_days >= 0", name="lead_days_not_negative"),
-        CheckConstraint(_in("priority", PRIORITIES), name="priority_known"),
+        CheckConstraint(one_of("priority", PRIORITIES), name="priority_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -175,11 +171,11 @@ class Intervention(Base):
 
     __tablename__ = "interventions"
     __table_args__ = (
-        CheckConstraint(_in("kind", KINDS), name="kind_known"),
-        CheckConstraint(_in("priority", PRIORITIES), name="priority_known"),
-        CheckConstraint(_in("status", STATUSES), name="status_known"),
-        CheckConstraint(f"problem IS NULL OR {_in('problem', PROBLEMS)}", name="problem_known"),
-        CheckConstraint(f"outcome IS NULL OR {_in('outcome', OUTCOMES)}", name="outcome_known"),
+        CheckConstraint(one_of("kind", KINDS), name="kind_known"),
+        CheckConstraint(one_of("priority", PRIORITIES), name="priority_known"),
+        CheckConstraint(one_of("status", STATUSES), name="status_known"),
+        CheckConstraint(f"problem IS NULL OR {one_of('problem', PROBLEMS)}", name="problem_known"),
+        CheckConstraint(f"outcome IS NULL OR {one_of('outcome', OUTCOMES)}", name="outcome_known"),
         CheckConstraint("estimated_minutes IS NULL OR estimated_minutes > 0", name="estimate_positive"),
         CheckConstraint("planned_end IS NULL OR planned_end > planned_start", name="window_ordered"),
         CheckConstraint("ST_IsValid(geom) AND NOT ST_IsEmpty(geom)", name="geom_valid"),

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import STORAGE_SRID, Base
+from app.db import STORAGE_SRID, Base, one_of
 
 ASSET_STATUSES = ("planned", "in_service", "faulty", "out_of_service", "decommissioned")
 GEOMETRY_KINDS = ("point", "line", "polygon")
@@ -35,17 +35,13 @@ HISTORY_CHANGES = ("created", "updated", "moved", "status_changed", "decommissio
 asset_reference_seq = Sequence("asset_reference_seq", metadata=Base.metadata)
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class AssetType(Base):
     """A kind of asset; its attribute schema is data, editable by an administrator."""
 
     __tablename__ = "asset_types"
     __table_args__ = (
         CheckConstraint("code ~ '^[a-z][a-z0-9_]*$'", name="code_snake_case"),
-        CheckConstraint(_in("geometry_kind", GEOMETRY_KINDS), name="geometry_kind_known"),
+        CheckConstraint(one_of("geometry_kind", GEOMETRY_KINDS), name="geometry_kind_known"),
         CheckConstraint("colour ~ '^#[0-9a-f]{6}$'", name="colour_hex"),
     )
 
@@ -96,7 +92,7 @@ class Asset(AssetState, Base):
 
     __tablename__ = "assets"
     __table_args__ = (
-        CheckConstraint(_in("status", ASSET_STATUSES), name="status_known"),
+        CheckConstraint(one_of("status", ASSET_STATUSES), name="status_known"),
         CheckConstraint("condition BETWEEN 1 AND 5", name="condition_1_to_5"),
         CheckConstraint("ST_IsValid(geom) AND NOT ST_IsEmpty(geom)", name="geom_valid"),
         UniqueConstraint("reference", name="uq_assets_reference"),
@@ -123,7 +119,7 @@ class AssetHistory(AssetState, Base):
 
     __tablename__ = "asset_history"
     __table_args__ = (
-        CheckConstraint(_in("change", HISTORY_CHANGES), name="change_known"),
+        CheckConstraint(one_of("change", HISTORY_CHANGES), name="change_known"),
         Index("ix_asset_history_asset_id_recorded_at", "asset_id", "recorded_at"),
         Index("ix_asset_history_geom", "geom", postgresql_using="gist"),
     )

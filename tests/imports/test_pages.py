@@ -143,3 +143,21 @@ def test_a_step_whose_job_died_is_offered_again(client, login_as, db, redis):
     page = client.get(f"/imports/{import_id}")
     db.refresh(imp)
     assert imp.status == "uploaded" and "Rien n&#39;a été écrit" in page.text and 'data-testid="validate"' in page.text
+
+
+def test_the_report_gives_each_reason_in_the_users_language(client, login_as, db, run_step):
+    from app.imports.models import Import
+
+    login_as("asset_manager")
+    twice = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [5.0415 + i * 0.0003, 47.3220]},
+         "properties": {"id": "B1"}} for i in range(2)]}
+    import_id = _import_id(_upload(client, "bancs.geojson", json.dumps(twice).encode()))
+    page = client.get(f"/imports/{import_id}?asset_type=bench")
+    assert client.post(f"/imports/{import_id}/settings", data={
+        "csrf_token": csrf_token_from(page.text), "crs": "file", "asset_type": "bench", "map.external_ref": "id",
+        "proximity_m": "0", "on_match": "update"}).status_code == 302
+    run_step(db.get(Import, import_id), "validate")
+    report = client.get(f"/imports/{import_id}").text
+    assert "La même référence qu&#39;à la ligne 1." in report
+    assert "La même référence qu'à la ligne 1." in client.get(f"/imports/{import_id}/report.csv").text
