@@ -217,3 +217,14 @@ def test_the_list_page_offers_the_export_with_its_filters(client, login_as):
     assert 'data-testid="export-form"' in html
     assert 'name="commune" value="21223"' in html and 'name="status" value="faulty"' in html
     assert '<option value="2154" selected>' in html
+
+
+def test_the_api_export_keeps_only_the_assets_of_the_bbox(client, login_as, download, daix_assets):
+    bench, light = daix_assets  # 0.001° (~75 m) apart, east-west
+    login_as("asset_manager")
+    x0, y0 = DAIX[0] - 0.0003, DAIX[1] - 0.0003
+    x1, y1 = DAIX[0] + 0.0003, DAIX[1] + 0.0003
+    path = download(f"/api/v1/assets/export?format=geojson&crs=4326&bbox={x0},{y0},{x1},{y1}")
+    meta, _fids, _geometry, data = read(path, return_fids=True)
+    references = list(data[list(meta["fields"]).index("reference")])
+    assert references == [bench.reference] and light.reference not in references
