@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from pyproj import CRS
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from sqlalchemy import select
@@ -29,6 +30,7 @@ from app.map.routes import status_labels
 from app.queue import enqueue_after_commit
 from app.request_args import bbox_arg
 from app.web import current_language, db_session, services as app_services, translate
+from gis.crs import CANDIDATE_SRIDS, crs_label
 
 blueprint = Blueprint("imports", __name__, template_folder="templates")
 JOB = "app.jobs.imports.run_import_step"
@@ -190,6 +192,8 @@ def report_csv(import_id: int):
         "Content-Disposition": f'attachment; filename="import-{imp.id}-report.csv"'})
 
 
+# The systems offered are the ones the CRS diagnosis tries (gis.crs.CANDIDATE_SRIDS).
+_CRS_CHOICES = [(f"EPSG:{srid}", crs_label(CRS.from_epsg(srid))) for srid in CANDIDATE_SRIDS]
 _ACTIONS = {"create": msg("to create"), "update": msg("to update"), "skip": msg("skipped"), "error": msg("refused")}
 
 
@@ -208,7 +212,7 @@ def _page(imp: Import, type_code: str | None, errors: dict[str, str], summary: s
         errors=errors, summary=summary, failure=translate(failure) if failure else None,
         report=queries.report_rows(db, imp.id) if imp.status in ("validated", "committed") else [],
         labels=_target_labels(asset_type), actions={k: translate(v) for k, v in _ACTIONS.items()},
-        running=imp.status in RUNNING, translate=translate, language=current_language(),
+        running=imp.status in RUNNING, translate=translate, language=current_language(), crs_choices=_CRS_CHOICES,
         remaining=queries.created_assets(db, imp.id) if imp.status == "committed" else 0,
     ), status_code
 
