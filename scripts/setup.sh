@@ -48,7 +48,8 @@ install_system_packages() {
   [ "$MODE" = test ] && pkgs+=(chromium poppler-utils)
   apt_install "${pkgs[@]}"
   if [ -z "${VIGIE_DATABASE_URL:-}" ]; then
-    apt_install "postgresql-$(pg_major)-postgis-3"
+    # PostGIS for the registry, pgRouting for travel times on the imported street network
+    apt_install "postgresql-$(pg_major)-postgis-3" "postgresql-$(pg_major)-pgrouting"
   fi
 }
 

@@ -9,7 +9,7 @@ back at the intervention (``asset_history.intervention_id``).
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
@@ -27,16 +27,18 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Time,
     UniqueConstraint,
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.db import STORAGE_SRID, Base, one_of
-from app.inventory.models import Asset, AssetType
+from app.inventory.models import SKILLS, Asset, AssetType
+from app.territory.models import Commune
 
 KINDS = ("corrective", "preventive", "inspection", "installation", "removal")
 PRIORITIES = (1, 2, 3, 4)  # P1 safety/urgent … P4 planned
@@ -57,18 +59,44 @@ team_members = Table(
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
 )
 
+team_communes = Table(
+    "team_communes",
+    Base.metadata,
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True),
+    Column("commune_id", ForeignKey("communes.id", ondelete="CASCADE"), primary_key=True),
+)
+
 
 class Team(Base):
-    """A crew that takes interventions; its daily capacity is in working hours."""
+    """A crew that takes interventions: its field agents, trades, depot, working hours
+    and vehicle; its daily capacity is in working hours. A team with communes listed
+    serves only them (none listed: the whole territory)."""
 
     __tablename__ = "teams"
-    __table_args__ = (CheckConstraint("daily_capacity_hours > 0", name="capacity_positive"),)
+    __table_args__ = (
+        CheckConstraint("daily_capacity_hours > 0", name="capacity_positive"),
+        CheckConstraint(f"skills <@ ARRAY[{', '.join(repr(s) for s in SKILLS)}]::varchar[]", name="skills_known"),
+        CheckConstraint("shift_end > shift_start", name="shift_ordered"),
+        CheckConstraint("working_days <@ ARRAY[1, 2, 3, 4, 5, 6, 7]::smallint[] AND cardinality(working_days) > 0",
+                        name="working_days_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     daily_capacity_hours: Mapped[float] = mapped_column(Numeric(5, 1))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    skills: Mapped[list[str]] = mapped_column(ARRAY(String(20)), default=list, server_default="{}")
+    # Where the crew's day starts and ends (a point in the storage SRID), and its name.
+    depot = mapped_column(Geometry("POINT", srid=STORAGE_SRID, spatial_index=False))
+    depot_label: Mapped[str | None] = mapped_column(String(200))
+    # Working hours in the territory's local time, on ISO weekdays (1 = Monday).
+    shift_start: Mapped[time] = mapped_column(Time, default=time(7, 30), server_default="07:30")
+    shift_end: Mapped[time] = mapped_column(Time, default=time(16, 0), server_default="16:00")
+    working_days: Mapped[list[int]] = mapped_column(ARRAY(SmallInteger), default=lambda: [1, 2, 3, 4, 5],
+                                                    server_default="{1,2,3,4,5}")
+    vehicle: Mapped[str | None] = mapped_column(String(120))
     members: Mapped[list[User]] = relationship(secondary=team_members, order_by=User.display_name)
+    communes: Mapped[list[Commune]] = relationship(secondary=team_communes, order_by=Commune.name)
 
 
 class SlaRule(Base):

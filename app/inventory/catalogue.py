@@ -26,6 +26,19 @@ def field(name: str, fr: str, en: str, kind: str, required: bool = False, unit: 
 LAMP_TECHNOLOGIES = [("led", "LED", "LED"), ("hps", "Sodium haute pression", "High-pressure sodium"),
                      ("mh", "Iodures métalliques", "Metal halide"), ("fluo", "Fluorescent", "Fluorescent")]
 
+# The trade each type's work needs (AssetType.skill), read by dispatch to match crews.
+SKILL_OF_TYPE: dict[str, str] = {
+    "lighting_cabinet": "street_lighting", "lighting_circuit": "street_lighting",
+    "street_light": "street_lighting", "luminaire": "street_lighting",
+    "traffic_junction": "traffic_signals", "signal_head": "traffic_signals",
+    "bollard": "traffic_signals", "info_panel": "traffic_signals",
+    "cctv_camera": "cctv", "fibre_cable": "cctv",
+    "road_sign": "roadworks", "road_segment": "roadworks",
+    "bench": "street_furniture", "litter_bin": "street_furniture", "fountain": "street_furniture",
+    "defibrillator": "street_furniture", "parking_meter": "street_furniture", "ev_charger": "street_furniture",
+    "tree": "green_spaces", "green_space": "green_spaces",
+}
+
 CATALOGUE: list[dict] = [
     dict(code="lighting_cabinet", label_fr="Armoire d'éclairage", label_en="Lighting cabinet", geometry_kind="point",
          reference_prefix="AR", symbol="square", colour="#6a3d9a", parents=[],
@@ -147,7 +160,7 @@ def load_catalogue(session: Session) -> int:
             code=entry["code"], label_fr=entry["label_fr"], label_en=entry["label_en"],
             geometry_kind=entry["geometry_kind"], reference_prefix=entry["reference_prefix"],
             attribute_schema=entry["schema"], symbol=entry["symbol"], colour=entry["colour"],
-            parent_type_codes=entry["parents"],
+            parent_type_codes=entry["parents"], skill=SKILL_OF_TYPE.get(entry["code"]),
         ))
         added += 1
     session.flush()

@@ -30,6 +30,9 @@ from app.db import STORAGE_SRID, Base, one_of
 
 ASSET_STATUSES = ("planned", "in_service", "faulty", "out_of_service", "decommissioned")
 GEOMETRY_KINDS = ("point", "line", "polygon")
+# The trades a crew may have (app.interventions.models.Team.skills) and the one that
+# working on an asset type needs (AssetType.skill); dispatch matches the two.
+SKILLS = ("street_lighting", "traffic_signals", "cctv", "roadworks", "green_spaces", "street_furniture")
 HISTORY_CHANGES = ("created", "updated", "moved", "status_changed", "decommissioned", "replaced", "repaired")
 
 asset_reference_seq = Sequence("asset_reference_seq", metadata=Base.metadata)
@@ -43,6 +46,7 @@ class AssetType(Base):
         CheckConstraint("code ~ '^[a-z][a-z0-9_]*$'", name="code_snake_case"),
         CheckConstraint(one_of("geometry_kind", GEOMETRY_KINDS), name="geometry_kind_known"),
         CheckConstraint("colour ~ '^#[0-9a-f]{6}$'", name="colour_hex"),
+        CheckConstraint(f"skill IS NULL OR {one_of('skill', SKILLS)}", name="skill_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +60,8 @@ class AssetType(Base):
     symbol: Mapped[str] = mapped_column(String(40))
     colour: Mapped[str] = mapped_column(String(7))
     parent_type_codes: Mapped[list[str]] = mapped_column(ARRAY(String(40)), default=list)
+    # The trade a crew needs to work on assets of this type (None: any crew).
+    skill: Mapped[str | None] = mapped_column(String(20))
 
     def label(self, language: str) -> str:
         """The type's name in ``language`` (fr or en)."""
