@@ -44,3 +44,8 @@ def travel_matrix(session: Session, places: list[Place]) -> list[list[Leg]]:
     """``matrix[i][j]``: from ``places[i]`` to ``places[j]`` (one-way streets make it
     asymmetric on the network)."""
     return [[straight_line_leg(a, b) for b in places] for a in places]
+
+
+def legs_to(session: Session, origins: list[Place], destination: Place) -> list[Leg]:
+    """From each of ``origins`` to ``destination`` (ranking crews for one job)."""
+    return [straight_line_leg(origin, destination) for origin in origins]
