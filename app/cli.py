@@ -193,6 +193,19 @@ def run_maintenance_plans_command(today) -> None:
         click.echo(f"refused: {failure['plan']}, {failure['group']}: {failure['message']}", err=True)
 
 
+@cli.command("build-road-network")
+def build_road_network_command() -> None:
+    """Build the routable street network (pgRouting) from the road segments. Safe to run again."""
+    from app.dispatch.network import build_road_network
+
+    _, session = _open_session()
+    with session:
+        state = build_road_network(session)
+        session.commit()
+    click.echo(f"{state.segment_count} road segments → {state.edge_count} edges, {state.vertex_count} vertices "
+               f"in {state.build_ms} ms.")
+
+
 @cli.command("generate-interventions")
 @click.option("--seed", type=int, help="Same seed, same interventions (default: the demo's).")
 def generate_interventions_command(seed: int | None) -> None:
@@ -215,6 +228,37 @@ def generate_interventions_command(seed: int | None) -> None:
     for status, count in counts.items():
         click.echo(f"  {status:<12} {count:>7,}")
     click.echo(f"{sum(counts.values()):,} interventions generated with their timelines.")
+
+
+@cli.command("refresh-coverage")
+@click.option("--full", is_flag=True, help="Recompute every cell (after changing app/reports/config.py).")
+@click.option("--past-days", type=int, multiple=True,
+              help="Also compute the figures of the day N days ago from the history, if missing (repeatable).")
+def refresh_coverage_command(full: bool, past_days: tuple[int, ...]) -> None:
+    """Compute the coverage reports: everything the first time (or with --full), then only what
+    edits changed. Safe to run again."""
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    from app.reports import coverage
+
+    _, session = _open_session()
+    with session:
+        empty = not session.execute(text("SELECT EXISTS (SELECT 1 FROM coverage_cells)")).scalar_one()
+        summary = coverage.refresh_all(session) if full or empty else coverage.refresh_dirty(session)
+        session.commit()
+        click.echo(f"Coverage: {_counted(summary.cells, 'cell')} computed, {_counted(summary.communes, 'commune')} "
+                   f"updated for {summary.day}.")
+        for days in sorted(set(past_days)):
+            day = coverage.territory_day() - timedelta(days=days)
+            exists = session.execute(text("SELECT EXISTS (SELECT 1 FROM coverage_snapshots WHERE day = :day)"),
+                                     {"day": day}).scalar_one()
+            if exists and not full:
+                continue
+            coverage.snapshot_as_of(session, day)
+            session.commit()
+            click.echo(f"Coverage of {day} computed from the history.")
 
 
 def _counted(count: int, noun: str) -> str:

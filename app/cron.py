@@ -16,8 +16,11 @@ from redis import Redis
 from rq.cron import CronScheduler
 
 from app.interventions.sla import DEFAULT_CALENDAR
+from app.jobs.dispatch import remove_old_positions
+from app.jobs.coverage import refresh_dirty_coverage
 from app.jobs.maintenance import generate_preventive_interventions
 from app.jobs.printing import remove_expired_prints
+from app.jobs.road_network import refresh_network
 from app.queue import QUEUE_NAME
 from app.settings import Settings, SettingsError
 
@@ -25,6 +28,9 @@ from app.settings import Settings, SettingsError
 SCHEDULE = (
     (generate_preventive_interventions, "30 2 * * *", 3600),  # every night at 02:30
     (remove_expired_prints, "15 * * * *", 300),  # printed batches are kept a day
+    (refresh_dirty_coverage, "* * * * *", 600),  # coverage cells that edits dirtied (idempotent, locked)
+    (refresh_network, "*/10 * * * *", 900),  # road segments edited: the street network follows
+    (remove_old_positions, "50 3 * * *", 1800),  # crews' positions are kept 30 days
 )
 
 

@@ -8,3 +8,9 @@ from app.interventions.models import (  # noqa: F401
     SlaRule, TaskTemplate, Team,
 )
 from app.imports.models import Import, ImportMapping, ImportRow  # noqa: F401
+from app.dispatch.models import CrewLastPosition, CrewPosition  # noqa: F401
+from app.dispatch.routing_models import CrewDayPlan, RoadNetworkBuild, RoadNetworkEdge, RoadNetworkVertex  # noqa: F401,E501
+from app.field.models import FieldAction, RequestPhoto  # noqa: F401
+from app.reports.models import (  # noqa: F401
+    AssetOutage, CommuneAssetCount, CoverageCell, CoverageDirtyCell, CoverageSnapshot,
+)

@@ -144,6 +144,7 @@ if [ "$VIGIE_DEMO_MODE" = 1 ]; then
   vigie load-demo
   vigie generate-inventory  # about 100,000 assets on the first run; skipped once there are assets
   vigie generate-interventions  # teams and two years of interventions; skipped once there are some
+  vigie refresh-coverage --past-days 30 --past-days 365  # coverage maps and figures; then only what edits changed
 fi
 
 say "starting the rq worker and its nightly schedule (logs: instance/worker.log, instance/cron.log)"

@@ -10,7 +10,9 @@ from app.auth.access import require_permission
 from app.auth.roles import Permission
 from app.errors import ValidationFailed
 from app.i18n import msg
+from app.dispatch.network import are_road_segments
 from app.inventory import queries, services
+from app.jobs.road_network import request_rebuild
 from app.request_args import bbox_arg, datetime_arg, int_arg, list_arg
 from app.web import db_session, services as app_services
 
@@ -57,6 +59,7 @@ def create_asset():
     db = db_session()
     asset = services.create_asset(db, current_user, type_code, storage_geometry(feature.get("geometry")),
                                   app_services().settings.storage_srid, properties, feature.get("reason"))
+    _street_network_follows(db, [asset.id])
     db.commit()
     return jsonify(queries.asset_feature(db, current_user, asset.id)), 201, {"Content-Type": GEOJSON}
 
@@ -82,6 +85,7 @@ def patch_asset(asset_id: int):
     db = db_session()
     services.update_asset(db, current_user, asset_id, version, app_services().settings.storage_srid,
                           geometry, properties, feature.get("reason"))
+    _street_network_follows(db, [asset_id])
     db.commit()
     return jsonify(queries.asset_feature(db, current_user, asset_id)), 200, {"Content-Type": GEOJSON}
 
@@ -100,6 +104,7 @@ def bulk_update_assets():
     db = db_session()
     updated = services.bulk_update(db, current_user, ids, properties, app_services().settings.storage_srid,
                                    body.get("reason"))
+    _street_network_follows(db, [asset.id for asset in updated])
     db.commit()
     return jsonify(updated=[asset.id for asset in updated])
 
@@ -140,3 +145,9 @@ def _sort_arg(raw: str | None) -> str:
     if raw.lstrip("-") not in queries.SORT_KEYS:
         raise ValidationFailed(msg("Invalid parameter."), {"sort": msg("Unknown sort key.")})
     return raw
+
+
+def _street_network_follows(db, asset_ids: list[int]) -> None:
+    """An edit of road segments: the routable street network is rebuilt once committed."""
+    if are_road_segments(db, asset_ids):
+        request_rebuild(db, app_services().redis)

@@ -20,18 +20,22 @@ class Permission(StrEnum):
     PLAN_INTERVENTIONS = "plan_interventions"
     DO_FIELD_WORK = "do_field_work"
     VIEW_REPORTS = "view_reports"
+    # Exact positions of the assets of sensitive types (AssetType.is_sensitive: CCTV cameras).
+    VIEW_SENSITIVE_POSITIONS = "view_sensitive_positions"
     MANAGE_USERS = "manage_users"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.ASSET_MANAGER: frozenset(
-        {Permission.VIEW_MAP, Permission.EDIT_INVENTORY, Permission.CREATE_INTERVENTIONS, Permission.VIEW_REPORTS}
+        {Permission.VIEW_MAP, Permission.EDIT_INVENTORY, Permission.CREATE_INTERVENTIONS, Permission.VIEW_REPORTS,
+         Permission.VIEW_SENSITIVE_POSITIONS}
     ),
     Role.DISPATCHER: frozenset(
-        {Permission.VIEW_MAP, Permission.CREATE_INTERVENTIONS, Permission.PLAN_INTERVENTIONS, Permission.VIEW_REPORTS}
+        {Permission.VIEW_MAP, Permission.CREATE_INTERVENTIONS, Permission.PLAN_INTERVENTIONS, Permission.VIEW_REPORTS,
+         Permission.VIEW_SENSITIVE_POSITIONS}
     ),
-    Role.FIELD_AGENT: frozenset({Permission.VIEW_MAP, Permission.DO_FIELD_WORK}),
+    Role.FIELD_AGENT: frozenset({Permission.VIEW_MAP, Permission.DO_FIELD_WORK, Permission.VIEW_SENSITIVE_POSITIONS}),
     Role.COUNCILLOR: frozenset({Permission.VIEW_MAP, Permission.VIEW_REPORTS}),
 }
 

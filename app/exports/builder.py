@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
@@ -20,6 +21,7 @@ from app.errors import PermissionDenied, ValidationFailed
 from app.exports import queries
 from app.exports.queries import FIXED_COLUMNS, SelectedType
 from app.i18n import msg
+from app.inventory.models import AssetType
 from app.inventory.queries import AssetFilter
 from gis.export_formats import FORMATS, Field, Layer, write_export
 
@@ -31,20 +33,27 @@ FIXED_FIELDS = tuple(Field(name, kind) for name, kind, _sql in FIXED_COLUMNS)
 TAKEN_NAMES = frozenset(name for name, _kind, _sql in FIXED_COLUMNS) | {"x", "y", "wkt"}
 
 
-def check_can_export(actor: User, flt: AssetFilter) -> None:
-    """Refuse an export ``actor`` may not make: reading the inventory is enough today.
+def check_can_export(session: Session, actor: User, flt: AssetFilter) -> None:
+    """Refuse an export ``actor`` may not make. Every export (pages, API) calls this first.
 
-    Every export (pages, API) calls this first; restrictions on sensitive types (issue #9,
-    CCTV camera positions) belong here.
+    Reading the inventory is enough, except for the sensitive types (CCTV cameras): a user
+    whose role may not see their positions is refused when naming them, and the selection
+    (``app.inventory.queries``) leaves them out of any other export.
     """
     if not actor.can(Permission.VIEW_MAP):
         raise PermissionDenied(msg("Your role does not allow this."))
+    if flt.type_codes and not actor.can(Permission.VIEW_SENSITIVE_POSITIONS):
+        hidden = session.scalars(select(AssetType.code).where(AssetType.is_sensitive,
+                                                              AssetType.code.in_(flt.type_codes))).all()
+        if hidden:
+            raise PermissionDenied(msg("Your role does not allow exporting the positions of these assets: %(types)s.",
+                                       types=", ".join(sorted(hidden))))
 
 
 def build_export(session: Session, actor: User, flt: AssetFilter, fmt: str, srid: int, directory: Path,
                  language: str) -> Path:
     """Write the selection into ``directory`` as ``fmt`` in EPSG ``srid``; returns the file's path."""
-    check_can_export(actor, flt)
+    check_can_export(session, actor, flt)
     types = queries.types_in_selection(session, actor, flt)
     if not types:
         raise ValidationFailed(msg("No asset matches this selection: there is nothing to export."))

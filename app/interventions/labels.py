@@ -44,3 +44,11 @@ def transition_labels() -> dict[str, str]:
         "in_progress": _("Start"), "on_hold": _("Put on hold"), "completed": _("Complete"), "closed": _("Close"),
         "cancelled": _("Cancel"), "reopened": _("Reopen"),
     }
+
+
+def skill_labels() -> dict[str, str]:
+    """The crews' trades (``app.inventory.models.SKILLS``)."""
+    return {
+        "street_lighting": _("Street lighting"), "traffic_signals": _("Traffic signals"), "cctv": _("CCTV"),
+        "roadworks": _("Roadworks"), "green_spaces": _("Green spaces"), "street_furniture": _("Street furniture"),
+    }

@@ -181,20 +181,46 @@ def add_attachment(session: Session, actor: User, intervention_id: int, filename
     item = _locked(session, actor, intervention_id)
     if not (actor.can(Permission.PLAN_INTERVENTIONS) or _is_crew_member(session, actor, item)):
         raise PermissionDenied(msg("Your role does not allow changing this intervention."))
-    if not data:
-        raise ValidationFailed(msg("The file is empty."), {"file": msg("The file is empty.")})
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise ValidationFailed(msg("The file is too large."), {"file": msg("At most 10 MB per file.")})
-    signatures = ATTACHMENT_TYPES.get(content_type)
-    if signatures is None or not data.startswith(signatures):
-        raise ValidationFailed(msg("Unsupported file."), {"file": msg("Attach a photo (JPEG, PNG, WebP) or a PDF.")})
-    name = (filename or "file").replace("\\", "/").rsplit("/", 1)[-1][:200] or "file"
+    name = checked_attachment(filename, content_type, data)
     attachment = InterventionAttachment(intervention_id=item.id, filename=name, content_type=content_type,
                                         size_bytes=len(data), data=data, uploaded_by_id=actor.id)
     session.add(attachment)
     session.flush()
     _event(session, item, actor, item.status, None, None, {"attachment": [None, name]})
     return attachment
+
+
+def checked_attachment(filename: str, content_type: str, data: bytes,
+                       types: tuple[str, ...] = tuple(ATTACHMENT_TYPES)) -> str:
+    """The safe file name of an attachment whose bytes are of an accepted type (``types``,
+    checked by the first bytes) and at most 10 MB; ValidationFailed at ``file`` otherwise."""
+    if not data:
+        raise ValidationFailed(msg("The file is empty."), {"file": msg("The file is empty.")})
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise ValidationFailed(msg("The file is too large."), {"file": msg("At most 10 MB per file.")})
+    signatures = ATTACHMENT_TYPES.get(content_type) if content_type in types else None
+    if signatures is None or not data.startswith(signatures):
+        if "application/pdf" not in types:
+            raise ValidationFailed(msg("Unsupported file."), {"file": msg("Attach a photo (JPEG, PNG or WebP).")})
+        raise ValidationFailed(msg("Unsupported file."), {"file": msg("Attach a photo (JPEG, PNG, WebP) or a PDF.")})
+    return (filename or "file").replace("\\", "/").rsplit("/", 1)[-1][:200] or "file"
+
+
+def add_note(session: Session, actor: User, intervention_id: int, note: object) -> InterventionEvent:
+    """A note on the intervention's timeline (by a dispatcher or the crew); no status change."""
+    item = _locked(session, actor, intervention_id)
+    if not (actor.can(Permission.PLAN_INTERVENTIONS) or _is_crew_member(session, actor, item)):
+        raise PermissionDenied(msg("Your role does not allow changing this intervention."))
+    text_ = str(note or "").strip()
+    if not text_:
+        raise ValidationFailed(msg("Write the note."), {"note": msg("The note is empty.")})
+    if len(text_) > 4000:
+        raise ValidationFailed(msg("The note is too long."), {"note": msg("At most 4,000 characters.")})
+    event = InterventionEvent(intervention_id=item.id, actor_id=actor.id, from_status=item.status, to_status=None,
+                              comment=text_, changes={})
+    session.add(event)
+    session.flush()
+    return event
 
 
 def create_service_request(session: Session, *, source: str, description: str, srid: int,

@@ -18,6 +18,7 @@ from app.errors import NotFound
 from app.i18n import msg
 from app.interventions.models import OPEN_STATUSES, Team
 from app.inventory.type_services import label_sort_key
+from app.territory.models import Commune
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,11 @@ def member_options(session: Session, current_member_ids: list[int]) -> list[User
     may_join = (User.role == Role.FIELD_AGENT.value) & User.is_active
     users = session.scalars(select(User).where(or_(may_join, User.id.in_(current_member_ids))))
     return sorted(users, key=lambda user: (label_sort_key(user.display_name), user.login))
+
+
+def commune_options(session: Session) -> list[Commune]:
+    """The communes a team may serve, by name as a reader sorts."""
+    return sorted(session.scalars(select(Commune)), key=lambda commune: label_sort_key(commune.name))
 
 
 def open_interventions(session: Session, team_id: int, limit: int) -> tuple[int, list[str]]:

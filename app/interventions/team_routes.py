@@ -16,7 +16,7 @@ from app.interventions import team_queries, team_services
 from app.interventions.models import OPEN_STATUSES, Team
 from app.interventions.team_forms import TeamForm, draft_from, edit_team_form, hours_text, new_team_form, show_errors
 from app.interventions.team_services import TeamDraft
-from app.web import db_session, translate
+from app.web import db_session, services, translate
 
 blueprint = Blueprint("teams", __name__, template_folder="templates")
 
@@ -34,18 +34,20 @@ def list_teams():
 def new_team():
     """Create a team."""
     db = db_session()
-    form = new_team_form(team_queries.member_options(db, []))
-    return _save_or_show(form, None, lambda draft: team_services.create_team(db, current_user, draft))
+    form = new_team_form(team_queries.member_options(db, []), team_queries.commune_options(db))
+    return _save_or_show(form, None, lambda draft: team_services.create_team(db, current_user, draft, _srid()))
 
 
 @blueprint.route("/admin/teams/<int:team_id>", methods=["GET", "POST"])
 @require_permission(Permission.PLAN_INTERVENTIONS)
 def edit_team(team_id: int):
-    """Edit the team ``team_id``: name, capacity, members, active or not."""
+    """Edit the team ``team_id``: name, capacity, members, trades, depot, hours, vehicle,
+    communes served, active or not."""
     db = db_session()
     team = team_queries.get_team(db, team_id)
-    form = edit_team_form(team, team_queries.member_options(db, [member.id for member in team.members]))
-    return _save_or_show(form, team, lambda draft: team_services.update_team(db, current_user, team_id, draft))
+    form = edit_team_form(team, team_queries.member_options(db, [member.id for member in team.members]),
+                          team_queries.commune_options(db), _srid())
+    return _save_or_show(form, team, lambda draft: team_services.update_team(db, current_user, team_id, draft, _srid()))
 
 
 def _save_or_show(form: TeamForm, team: Team | None, save: Callable[[TeamDraft], Team]):
@@ -73,6 +75,10 @@ def _page(form: TeamForm, team: Team | None, status: int, summary: str | None = 
                            open_work_url=_open_work_url, summary=summary, other_errors=other_errors or [],
                            hours_per_member=hours_text(team_services.HOURS_PER_MEMBER) + "\u00a0h")
     return html, status
+
+
+def _srid() -> int:
+    return services().settings.storage_srid
 
 
 def _open_work_url(team_id: int) -> str:

@@ -39,6 +39,9 @@ SKILL_OF_TYPE: dict[str, str] = {
     "tree": "green_spaces", "green_space": "green_spaces",
 }
 
+# Types whose exact positions only some roles may see (AssetType.is_sensitive).
+SENSITIVE_TYPES = frozenset({"cctv_camera"})
+
 CATALOGUE: list[dict] = [
     dict(code="lighting_cabinet", label_fr="Armoire d'éclairage", label_en="Lighting cabinet", geometry_kind="point",
          reference_prefix="AR", symbol="square", colour="#6a3d9a", parents=[],
@@ -161,6 +164,7 @@ def load_catalogue(session: Session) -> int:
             geometry_kind=entry["geometry_kind"], reference_prefix=entry["reference_prefix"],
             attribute_schema=entry["schema"], symbol=entry["symbol"], colour=entry["colour"],
             parent_type_codes=entry["parents"], skill=SKILL_OF_TYPE.get(entry["code"]),
+            is_sensitive=entry["code"] in SENSITIVE_TYPES,
         ))
         added += 1
     session.flush()

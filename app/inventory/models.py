@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -62,6 +64,9 @@ class AssetType(Base):
     parent_type_codes: Mapped[list[str]] = mapped_column(ARRAY(String(40)), default=list)
     # The trade a crew needs to work on assets of this type (None: any crew).
     skill: Mapped[str | None] = mapped_column(String(20))
+    # Exact positions of a sensitive type's assets (CCTV cameras) leave the server only for
+    # users whose role may see them (Permission.VIEW_SENSITIVE_POSITIONS): app.inventory.queries.
+    is_sensitive: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def label(self, language: str) -> str:
         """The type's name in ``language`` (fr or en)."""

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, object_session
 
 from app.auth.models import User
+from app.auth.roles import Permission
 from app.db import STORAGE_SRID
 from app.errors import NotFound
 from app.i18n import msg
@@ -81,6 +82,17 @@ def _states(as_of: datetime | None) -> str:
     )
 
 
+# The clause that leaves out the assets of sensitive types (for users who may not see their
+# positions): every read of the registry (features, API, OGC, exports, tiles) applies it.
+SENSITIVE_TYPES_HIDDEN = "{alias}.type_id NOT IN (SELECT id FROM asset_types WHERE is_sensitive)"
+
+
+def asset_states_sql(as_of: datetime | None) -> str:
+    """SELECT of every asset's state (id and the state columns): now, or as of ``:as_of``
+    (bind it) — for readers that aggregate the whole registry (reports)."""
+    return _states(as_of)
+
+
 def _where(actor: User, flt: AssetFilter, params: dict) -> str:
     clauses = []
     if flt.bbox:
@@ -115,6 +127,8 @@ def _where(actor: User, flt: AssetFilter, params: dict) -> str:
     if actor.commune_ids is not None:
         clauses.append("s.commune_id = ANY(:scope)")
         params["scope"] = sorted(actor.commune_ids)
+    if not actor.can(Permission.VIEW_SENSITIVE_POSITIONS):
+        clauses.append(SENSITIVE_TYPES_HIDDEN.format(alias="s"))
     if flt.as_of is not None:
         params["as_of"] = flt.as_of
     return " AND ".join(clauses) or "true"

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.imports import services
 from app.imports.models import Import
 from app.jobs import job_session
+from app.queue import job_queue
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ def run_step_in(session: Session, step: str, import_id: int, storage_srid: int, 
         if step == "commit":  # written: the file and the staged rows to write are no longer needed
             services.purge_written_rows(session, import_id)
             session.commit()
+        if step in ("commit", "undo"):
+            _refresh_road_network_if_touched(session, import_id)
     except services.NotWaiting as error:
         session.rollback()
         log.warning("import %s: %s ignored: %s", import_id, step, error)
@@ -59,3 +62,13 @@ def _report_progress(done: int, total: int) -> None:
     if job is not None:
         job.meta["progress"] = [done, total]
         job.save_meta()
+
+
+def _refresh_road_network_if_touched(session: Session, import_id: int) -> None:
+    """Road segments written or undone: the street network is rebuilt by its own job."""
+    from app.dispatch.network import import_touched_road_segments
+    from app.jobs.road_network import REFRESH_JOB
+
+    job = get_current_job()
+    if job is not None and import_touched_road_segments(session, import_id):
+        job_queue(job.connection).enqueue(REFRESH_JOB, job_timeout=900)

@@ -1,20 +1,20 @@
-"""A crew's day: the interventions of a team planned on a day (the board's cell), in route
-order, and the cover page of its day pack."""
+"""The cover page of a crew's day pack: the interventions of a team planned on a day, in
+the visiting order of dispatch (``app.dispatch.days``)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from babel.dates import format_date, format_datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
+from app.dispatch.days import crew_day
 from app.errors import NotFound
 from app.i18n import msg
 from app.interventions import queries as intervention_queries
-from app.interventions.board import BOARD_STATUSES, LOCAL_ZONE, duration_text
+from app.interventions.board import LOCAL_ZONE, duration_text
 from app.printing import map_queries
-from app.printing.day_route import Stop, day_route, route_length_m
 from app.printing.queries import ADDRESS_DISTANCE_M, PrintOptions
 from app.printing.wording import code_labels
 from print_templates.day_pack import ROUTE_MAP_HEIGHT, DayPack, DayStop
@@ -28,20 +28,6 @@ def team_name(session: Session, team_id: int) -> str:
     if name is None:
         raise NotFound(msg("No team %(id)s.", id=team_id))
     return name
-
-
-def crew_day(session: Session, actor: User, team_id: int, day: date) -> list[int]:
-    """The ids of the team's interventions planned on ``day`` (local time), in route order."""
-    team_name(session, team_id)
-    start = datetime.combine(day, time.min, tzinfo=LOCAL_ZONE)
-    params: dict = {}
-    where = intervention_queries.where_clause(actor, intervention_queries.InterventionFilter(
-        team_ids=[team_id], statuses=list(BOARD_STATUSES), planned_from=start,
-        planned_before=start + timedelta(days=1)), params)
-    rows = session.execute(text(
-        "SELECT i.id, i.planned_start, ST_X(ST_PointOnSurface(i.geom)) AS x, ST_Y(ST_PointOnSurface(i.geom)) AS y "
-        f"FROM interventions i LEFT JOIN communes c ON c.id = i.commune_id WHERE {where}"), params)
-    return [stop.id for stop in day_route([Stop(row.id, row.planned_start, row.x, row.y) for row in rows])]
 
 
 def day_pack(session: Session, actor: User, team_id: int, day: date, ids: list[int],
@@ -69,12 +55,12 @@ def day_pack(session: Session, actor: User, team_id: int, day: date, ids: list[i
         for row in ordered)
     points = tuple((row["x"], row["y"]) for row in ordered)
     total = sum(row["estimated_minutes"] or 0 for row in ordered)
-    route = [Stop(row["id"], row["planned_start"], row["x"], row["y"]) for row in ordered]
     xs, ys = [p[0] for p in points] or [0.0], [p[1] for p in points] or [0.0]
     view = fit_view(options.srid, (min(xs), min(ys), max(xs), max(ys)), CONTENT_WIDTH, ROUTE_MAP_HEIGHT)
     return DayPack(team=team_name(session, team_id), day=format_date(day, "EEEE d MMMM y", locale=language),
                    stops=stops, route=map_queries.route_map(session, view, points),
-                   total_estimate=duration_text(total) if total else "—", route_km=route_length_m(route) / 1000)
+                   total_estimate=duration_text(total) if total else "—",
+                   route_km=crew_day(session, team_id, day, store=False).travel_metres / 1000)
 
 
 def _time_window(row: dict, language: str) -> str:

@@ -1,5 +1,5 @@
-"""Printing pages: one work order's PDF, batches printed by the worker (start, follow,
-download), and the tablet link the QR codes open.
+"""Printing pages: one work order's PDF, and batches printed by the worker (start, follow,
+download). The QR codes open the tablet's mission sheet (app/field).
 
 Whoever may read an intervention may print it (``view_map`` and the commune scope,
 applied by the queries).
@@ -15,11 +15,12 @@ from flask_login import current_user
 from app.api.interventions import intervention_filter
 from app.auth.access import require_permission
 from app.auth.roles import Permission
+from app.dispatch.days import day_order
 from app.errors import ValidationFailed
 from app.i18n import msg
 from app.interventions.queries import InterventionFilter
 from app.interventions.routes import LIST_SORT
-from app.printing import day_queries, queries, services
+from app.printing import queries, services
 from app.printing.wording import printed_at, wording
 from app.web import current_language, db_session, services as app_services, wants_json
 from print_templates.work_order import render_work_order
@@ -39,13 +40,6 @@ def work_order_pdf(intervention_id: int):
         "Content-Disposition": f'inline; filename="{order.reference}.pdf"', "Cache-Control": "private, no-store"})
 
 
-# The tablet app (#8) replaces this: until then the QR codes land on the intervention page.
-@blueprint.get("/field/interventions/<int:intervention_id>")
-def field_intervention(intervention_id: int):
-    """Where a work order's QR code leads."""
-    return redirect(url_for("interventions.show", intervention_id=intervention_id))
-
-
 @blueprint.post("/prints")
 @require_permission(Permission.VIEW_MAP)
 def start_print():
@@ -55,7 +49,8 @@ def start_print():
     options = _options(request.form)
     team_id, day = _crew_day()
     if team_id is not None:
-        ids = day_queries.crew_day(db, current_user, team_id, day)
+        ids = day_order(db, current_user, team_id, day)
+        db.commit()  # the plan is stored: the pack's cover reads the same order
     else:
         ticked = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
         flt = intervention_filter(default_sort=LIST_SORT)

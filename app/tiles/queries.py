@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.db import STORAGE_SRID
+from app.inventory.queries import SENSITIVE_TYPES_HIDDEN
 from app.tiles.models import GRID_CELLS_PER_TILE
 
 DETAIL_FROM_ZOOM = 17
@@ -32,13 +33,14 @@ class TileFilter:
     statuses: tuple[str, ...] = ()
     as_of: datetime | None = None
     commune_ids: tuple[int, ...] | None = None
+    hide_sensitive: bool = False  # leave out the sensitive types (the user may not see their positions)
     params: dict = field(default_factory=dict, compare=False)
 
     def fingerprint(self) -> str:
         """A stable text of the filter, for the ETag."""
         scope = "all" if self.commune_ids is None else ",".join(map(str, sorted(self.commune_ids)))
         return f"t={','.join(sorted(self.type_codes))};s={','.join(sorted(self.statuses))};" \
-               f"a={self.as_of.isoformat() if self.as_of else ''};c={scope}"
+               f"a={self.as_of.isoformat() if self.as_of else ''};c={scope};h={int(self.hide_sensitive)}"
 
 
 def tile_etag(session: Session, layer: str, z: int, x: int, y: int, fingerprint: str) -> str:
@@ -65,6 +67,8 @@ def _asset_clauses(flt: TileFilter, params: dict, alias: str = "s") -> str:
     if flt.commune_ids is not None:
         clauses.append(f"{alias}.commune_id = ANY(:scope)")
         params["scope"] = list(flt.commune_ids)
+    if flt.hide_sensitive:
+        clauses.append(SENSITIVE_TYPES_HIDDEN.format(alias=alias))
     return " AND ".join(clauses)
 
 
@@ -103,6 +107,8 @@ def asset_grid_tile(session: Session, z: int, x: int, y: int, flt: TileFilter) -
     if flt.type_codes:
         filters = ["type_id IN (SELECT id FROM asset_types WHERE code = ANY(:types))"]
         params["types"] = list(flt.type_codes)
+        if flt.hide_sensitive:  # the all-types counts (type 0) blend them in; one type's would not
+            filters.append("type_id IN (SELECT id FROM asset_types WHERE NOT is_sensitive)")
     else:
         filters = ["type_id = 0"]  # the all-types rows the triggers keep beside each type's
     if flt.statuses:

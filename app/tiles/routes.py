@@ -73,7 +73,8 @@ def _filter(layer: str) -> queries.TileFilter:
         raise ValidationFailed(msg("Invalid parameter."), {"status": msg("Unknown status %(value)s.", value=unknown[0])})
     scope = current_user.commune_ids
     return queries.TileFilter(type_codes=types, statuses=statuses, as_of=datetime_arg("as_of"),
-                              commune_ids=tuple(sorted(scope)) if scope is not None else None)
+                              commune_ids=tuple(sorted(scope)) if scope is not None else None,
+                              hide_sensitive=not current_user.can(Permission.VIEW_SENSITIVE_POSITIONS))
 
 
 def _with_cache_headers(response: Response, etag: str) -> Response:

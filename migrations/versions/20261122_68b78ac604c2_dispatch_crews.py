@@ -1,5 +1,5 @@
 """dispatch crews: trades, depot, working hours, vehicle and communes of teams; the trade
-an asset type needs
+an asset type needs; the crews' posted positions and each field agent's last one
 
 Revision ID: 68b78ac604c2
 Revises: 9d9411f6b128
@@ -52,9 +52,52 @@ def upgrade() -> None:
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("team_id", "commune_id", name=op.f("pk_team_communes")),
     )
+    _create_position_tables()
+
+
+def _create_position_tables() -> None:
+    point = Geometry(geometry_type="POINT", srid=STORAGE_SRID, dimension=2, spatial_index=False,
+                     from_text="ST_GeomFromEWKT", name="geometry", nullable=False)
+    op.create_table(
+        "crew_positions",
+        sa.Column("id", sa.BigInteger(), nullable=False),
+        sa.Column("client_id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=True),
+        sa.Column("geom", point, nullable=False),
+        sa.Column("accuracy_m", sa.Float(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name=op.f("ck_crew_positions_accuracy_not_negative")),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_crew_positions_user_id_users"),
+                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["team_id"], ["teams.id"], name=op.f("fk_crew_positions_team_id_teams"),
+                                ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_crew_positions")),
+        sa.UniqueConstraint("client_id", name=op.f("uq_crew_positions_client_id")),
+    )
+    op.create_index("ix_crew_positions_received_at", "crew_positions", ["received_at"])
+    op.create_index("ix_crew_positions_user_id_recorded_at", "crew_positions", ["user_id", "recorded_at"])
+    op.create_table(
+        "crew_last_positions",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("geom", point, nullable=False),
+        sa.Column("accuracy_m", sa.Float(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0",
+                           name=op.f("ck_crew_last_positions_accuracy_not_negative")),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_crew_last_positions_user_id_users"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_crew_last_positions")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("crew_last_positions")
+    op.drop_index("ix_crew_positions_user_id_recorded_at", table_name="crew_positions")
+    op.drop_index("ix_crew_positions_received_at", table_name="crew_positions")
+    op.drop_table("crew_positions")
     op.drop_table("team_communes")
     for name in ("working_days_known", "shift_ordered", "skills_known"):
         op.drop_constraint(op.f(f"ck_teams_{name}"), "teams", type_="check")

@@ -125,6 +125,8 @@
       el("table", { class: "card-table" },
         rows.map(([label, value]) => el("tr", {}, el("th", { text: label }), el("td", { text: value })))),
       el("p", {}, el("a", { class: "button", href: `${PAGES_URL}/${id}`, text: T.open })),
+      // More for this intervention from the page's other scripts (the dispatch map: "Suggest a crew").
+      window.vigie.interventionCardExtras ? window.vigie.interventionCardExtras(id, p) : null,
     );
   }
 

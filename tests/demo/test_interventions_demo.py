@@ -168,6 +168,29 @@ def test_teams_and_crews(demo):
     assert users_still_on_password(session, [account.login for account in CREW_ACCOUNTS], DEMO_PASSWORD) == []
 
 
+def test_crews_have_trades_a_depot_in_dijon_hours_and_a_position_near_their_work(demo):
+    session = demo.session
+    teams = {row.name: row for row in rows(session, """
+        SELECT t.name, t.skills, t.vehicle, t.shift_start, t.shift_end, c.insee AS depot_insee,
+               (SELECT min(ST_Distance(l.geom, ST_PointOnSurface(i.geom)))
+                FROM team_members m JOIN crew_last_positions l ON l.user_id = m.user_id
+                JOIN interventions i ON i.team_id = t.id AND i.status IN ('in_progress', 'assigned')
+                WHERE m.team_id = t.id) AS metres_from_work,
+               (SELECT max(l.recorded_at) FROM team_members m JOIN crew_last_positions l ON l.user_id = m.user_id
+                WHERE m.team_id = t.id) AS seen_at
+        FROM teams t LEFT JOIN communes c ON ST_Contains(c.geom, t.depot)""")}
+    for spec in TEAMS:
+        team = teams[spec.name]
+        assert team.skills == list(spec.skills) and team.vehicle and team.shift_start < team.shift_end
+        assert team.depot_insee == "21231"  # Dijon
+        assert NOW - timedelta(minutes=30) < team.seen_at <= NOW
+        assert team.metres_from_work is None or team.metres_from_work < 100
+    assert sum(team.metres_from_work is not None for team in teams.values()) >= 5  # most crews are at work
+    positions = session.execute(text("SELECT count(*) FROM crew_positions")).scalar_one()
+    load_demo_interventions(session, NOW)  # again: the same fixes are not stored twice
+    assert session.execute(text("SELECT count(*) FROM crew_positions")).scalar_one() == positions
+
+
 def test_timelines_follow_the_workflow_and_due_dates_the_sla_rules(demo):
     session = demo.session
     users = {user.id: user for user in session.scalars(select(User))}

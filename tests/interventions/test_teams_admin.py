@@ -148,13 +148,13 @@ def test_other_roles_get_403_on_every_page_and_nothing_is_saved(client, login_as
     assert team_count(db) == before and stored(db, team.id).name == "Interdite"
 
 
-def test_the_services_refuse_a_role_that_does_not_plan(db, make_user, make_team):
+def test_the_services_refuse_a_role_that_does_not_plan(db, make_user, make_team, settings):
     team = make_team("Gardée", members=[])
     draft = TeamDraft(name="Pirates", daily_capacity_hours="7")
     with pytest.raises(PermissionDenied):
-        create_team(db, make_user("asset_manager"), draft)
+        create_team(db, make_user("asset_manager"), draft, settings.storage_srid)
     with pytest.raises(PermissionDenied):
-        update_team(db, make_user("field_agent"), team.id, draft)
+        update_team(db, make_user("field_agent"), team.id, draft, settings.storage_srid)
     assert stored(db, team.id).name == "Gardée"
 
 

@@ -1,12 +1,9 @@
-"""The organisation's print configuration (VIGIE_PRINT_CONFIG), validated at start, and the
-day's visiting order."""
+"""The organisation's print configuration (VIGIE_PRINT_CONFIG), validated at start (the
+day's visiting order is dispatch's: tests/dispatch/test_day_plan.py)."""
 from __future__ import annotations
-
-from datetime import datetime, timezone
 
 import pytest
 
-from app.printing.day_route import Stop, day_route, route_length_m
 from app.settings import Settings, SettingsError
 from print_templates.branding import SECTIONS, Branding
 
@@ -61,22 +58,3 @@ def test_a_missing_configuration_file_or_a_wrong_public_url_stops_the_start(tmp_
         Settings.from_env({**BASE_ENV, "VIGIE_PRINT_CONFIG": str(tmp_path / "nowhere.toml")})
     with pytest.raises(SettingsError, match="VIGIE_PUBLIC_URL"):
         Settings.from_env({**BASE_ENV, "VIGIE_PUBLIC_URL": "vigie.example.fr"})
-
-
-def _at(hour: int) -> datetime:
-    return datetime(2031, 3, 4, hour, tzinfo=timezone.utc)
-
-
-def test_the_day_follows_the_time_windows_then_the_nearest_job():
-    first = Stop(1, _at(7), 0, 0)
-    far, middle, near = Stop(2, _at(9), 900, 0), Stop(3, _at(9), 300, 0), Stop(4, _at(9), 600, 0)
-    last = Stop(5, _at(13), 10, 0)  # close to the start, but planned last
-    unplanned_time = Stop(6, None, 5, 0)
-    route = day_route([far, last, near, unplanned_time, first, middle])
-    assert [s.id for s in route] == [1, 3, 4, 2, 5, 6]
-    assert route_length_m(route) == pytest.approx(300 + 300 + 300 + 890 + 5)
-
-
-def test_jobs_planned_at_the_same_time_are_visited_nearest_first_from_the_first():
-    stops = [Stop(i, _at(7), x, y) for i, (x, y) in enumerate([(0, 0), (500, 500), (10, 0), (20, 5), (400, 480)])]
-    assert [s.id for s in day_route(stops)] == [0, 2, 3, 4, 1]

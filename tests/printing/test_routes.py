@@ -52,8 +52,9 @@ def test_printing_needs_a_login(client, make_intervention):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_the_qr_codes_link_leads_to_the_intervention_until_the_tablet_app_exists(client, make_intervention):
-    item = make_intervention()
+def test_the_qr_codes_link_leads_a_dispatcher_to_the_intervention_page(client, login_as, make_intervention):
+    item = make_intervention()  # (a field agent gets the tablet's mission sheet: tests/field)
+    login_as("dispatcher")
     response = client.get(f"/field/interventions/{item.id}")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/interventions/{item.id}")
 

@@ -31,7 +31,7 @@ from app.demo.interventions.backlog import top_ups, waiting_for_parts
 from app.demo.interventions.campaign import campaign_drafts
 from app.demo.interventions.clock import UTC
 from app.demo.interventions.context import Context
-from app.demo.interventions.crews import TEAMS, ensure_crews
+from app.demo.interventions.crews import TEAMS, ensure_crews, place_crews
 from app.demo.interventions.natural import natural_drafts
 from app.demo.interventions.seeds import STREAM_CAMPAIGN, STREAM_TOP_UP, STREAM_WAITING, stream
 from app.demo.interventions.writer import write_drafts
@@ -43,10 +43,15 @@ __all__ = ["TEAMS", "generate_interventions", "load_demo_interventions"]
 
 def load_demo_interventions(session: Session, now: datetime | None = None,
                             seed: int = DEFAULT_SEED) -> dict[str, int] | None:
-    """Generate the demo's interventions unless there is one already (then None)."""
+    """Generate the demo's interventions unless there is one already (then None); either
+    way, equip the crews if needed and give each a fresh last position."""
+    now = (now or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
     if session.execute(text("SELECT EXISTS (SELECT 1 FROM interventions)")).scalar_one():
+        place_crews(session, ensure_crews(session), now)
         return None
-    return generate_interventions(session, now, seed)
+    counts = generate_interventions(session, now, seed)
+    place_crews(session, ensure_crews(session), now)
+    return counts
 
 
 def generate_interventions(session: Session, now: datetime | None = None,
