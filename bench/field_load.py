@@ -6,7 +6,9 @@ is not touched), with the bench's field agents added to the demo teams.
 
 Each tablet logs in as its own field agent, then every 15 s posts its GPS position (one
 position, a fresh client id each time, moving a little along its way) and every 30 s polls
-its day with the ETag it was given (``If-None-Match``: 304 when nothing changed). Each
+its day with the ETag it was given (``If-None-Match``: 304 when nothing changed). The day
+polled is the coming day with the most planned work (``?date=``), so that the answers carry
+real mission sheets and routes even when the benchmark runs at a weekend. Each
 dispatcher reloads the planning board and polls the crews' positions every 10 s, and
 opens the dispatch map page every 60 s. Starts are spread over the first period so the
 clients do not beat in step.
@@ -67,15 +69,16 @@ def main() -> None:
     if not args.keep_database or not database_exists(BENCH_DB):
         copy_demo_database()
     agents = add_field_agents(env, args.tablets)
+    day, planned = busiest_coming_day()
     server = start_server(env)
     try:
         base = f"http://127.0.0.1:{PORT}"
         wait_until_up(base)
-        samples = run_load(base, agents, args.dispatchers, args.minutes * 60)
+        samples = run_load(base, agents, args.dispatchers, args.minutes * 60, day)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    report(samples, args)
+    report(samples, args, day, planned)
 
 
 # --- set-up ---------------------------------------------------------------------------
@@ -139,6 +142,20 @@ with Session(engine) as session:
     return [f"bench-agent-{n:03d}" for n in range(count)]
 
 
+def busiest_coming_day() -> tuple[dt.date, int]:
+    """The day of the next two weeks with the most interventions planned for crews."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"postgresql+psycopg://vigie:vigie@127.0.0.1/{BENCH_DB}")
+    with engine.connect() as connection:
+        day, planned = connection.execute(text(
+            "SELECT (planned_start AT TIME ZONE 'Europe/Paris')::date AS day, count(*) FROM interventions "
+            "WHERE team_id IS NOT NULL AND status IN ('planned', 'assigned', 'in_progress', 'on_hold') "
+            "AND planned_start BETWEEN now() AND now() + interval '14 days' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1")).one()
+    engine.dispose()
+    return day, planned
+
+
 def start_server(env: dict[str, str]) -> subprocess.Popen:
     progress("starting gunicorn (2 workers × 4 threads, as make run)")
     gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -149,9 +166,9 @@ def start_server(env: dict[str, str]) -> subprocess.Popen:
 def wait_until_up(base: str) -> None:
     for _ in range(120):
         try:
-            if requests.get(f"{base}/healthz", timeout=2).status_code < 500:
+            if requests.get(f"{base}/login", timeout=10).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         time.sleep(0.5)
     raise SystemExit("the server did not start")
@@ -198,8 +215,9 @@ class Recorder:
 
 
 class Tablet:
-    def __init__(self, base: str, login: str, rng: random.Random) -> None:
+    def __init__(self, base: str, login: str, rng: random.Random, day: dt.date) -> None:
         self.base = base
+        self.day = day
         self.session, self.csrf = log_in(base, login, PASSWORD)
         self.lon = DIJON_LONLAT[0] + rng.uniform(-0.03, 0.03)
         self.lat = DIJON_LONLAT[1] + rng.uniform(-0.02, 0.02)
@@ -217,7 +235,7 @@ class Tablet:
     def poll_day(self, recorder: Recorder, due: float) -> None:
         headers = {"If-None-Match": self.etag} if self.etag else {}
         answer = recorder.timed("GET /api/v1/field/day", due, lambda: self.session.get(
-            f"{self.base}/api/v1/field/day", headers=headers, timeout=30))
+            f"{self.base}/api/v1/field/day?date={self.day.isoformat()}", headers=headers, timeout=30))
         if answer is not None and answer.status_code == 200:
             self.etag = answer.headers.get("ETag")
 
@@ -243,11 +261,11 @@ class Dispatcher:
         recorder.timed("GET /dispatch", due, lambda: self.session.get(f"{self.base}/dispatch", timeout=30))
 
 
-def run_load(base: str, agents: list[str], dispatchers: int, seconds: float) -> Recorder:
+def run_load(base: str, agents: list[str], dispatchers: int, seconds: float, day: dt.date) -> Recorder:
     rng = random.Random(8)
     progress(f"logging in {len(agents)} tablets and {dispatchers} dispatchers")
     with ThreadPoolExecutor(max_workers=8) as pool:
-        tablets = list(pool.map(lambda login: Tablet(base, login, random.Random(login)), agents))
+        tablets = list(pool.map(lambda login: Tablet(base, login, random.Random(login), day), agents))
         desks = list(pool.map(lambda _: Dispatcher(base), range(dispatchers)))
     schedule: list[tuple[float, int, object, float]] = []  # (due, tie-breaker, action, period)
     start = time.monotonic() + 1.0
@@ -273,7 +291,7 @@ def run_load(base: str, agents: list[str], dispatchers: int, seconds: float) -> 
     return recorder
 
 
-def report(recorder: Recorder, args) -> None:
+def report(recorder: Recorder, args, day: dt.date, planned: int) -> None:
     rows = []
     for name in sorted(recorder.latencies):
         samples = recorder.latencies[name]
@@ -286,7 +304,8 @@ def report(recorder: Recorder, args) -> None:
         f"Field and dispatch load: {args.tablets} tablets, {args.dispatchers} dispatchers, {args.minutes:g} min "
         f"({dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, {machine})",
         ["endpoint", "requests", "p50 ms", "p95 ms", "target p95", "late", "answers"], rows,
-        notes=("gunicorn 2 workers × 4 threads on the same machine as the load; ms from send to whole answer",))
+        notes=("gunicorn 2 workers × 4 threads on the same machine as the load; ms from send to whole answer",
+               f"day polled: {day.isoformat()}, {planned} interventions planned for the demo's 7 crews"))
 
 
 if __name__ == "__main__":

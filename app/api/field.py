@@ -39,7 +39,7 @@ def field_day():
     day = _day()
     db = db_session()
     teams = queries.agent_teams(db, current_user)
-    ids = queries.day_ids(db, current_user, teams, day)
+    ids = queries.day_ids(db, current_user, teams, day, today=datetime.now(LOCAL_ZONE).date())
     db.commit()  # day_order stores a new plan of the day: the next polls read it
     etag = queries.day_etag(db, day, teams, ids)
     if etag in request.if_none_match:

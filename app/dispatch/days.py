@@ -176,6 +176,8 @@ def _plan(session: Session, team, day: date, jobs: list[dict], depot: Place | No
     if day == now.date():
         start_time = max(start_time, now.hour * 3600 + now.minute * 60)
     rest = day_plan.optimise(free, seconds, start_node, 0, start_time, shift_end)
+    # The way back to the depot: after the last free job, or else after the last settled one.
+    back = rest.return_travel_seconds if free else (seconds[start_node][0] if settled else 0.0)
     naive = day_plan.simulate(candidates, seconds, 0, 0, shift_start, shift_end)
     visits = head.visits + rest.visits
     node_of = {c.id: c.node for c in candidates}
@@ -186,8 +188,9 @@ def _plan(session: Session, team, day: date, jobs: list[dict], depot: Place | No
     stops = tuple(PlannedStop(v.id, midnight + timedelta(seconds=v.arrival), midnight + timedelta(seconds=v.departure),
                               v.travel_seconds, v.late_seconds) for v in visits)
     return CrewDay(team_id=team["id"], day=day, stops=stops, depot=depot,
-                   return_travel_seconds=rest.return_travel_seconds if free else head.return_travel_seconds,
-                   travel_seconds=head.travel_seconds + rest.travel_seconds, naive_travel_seconds=naive.travel_seconds,
+                   return_travel_seconds=back,
+                   travel_seconds=head.travel_seconds + (rest.travel_seconds if free else back),
+                   naive_travel_seconds=naive.travel_seconds,
                    travel_metres=sum(leg.metres for leg in used),
                    method="mixed" if len(methods) > 1 else (methods.pop() if methods else "straight_line"),
                    solver=rest.solver, solve_ms=rest.solve_ms, computed_at=datetime.now(LOCAL_ZONE))

@@ -31,9 +31,18 @@ def agent_teams(session: Session, actor: User) -> list[dict]:
     return [dict(row) for row in rows]
 
 
-def day_ids(session: Session, actor: User, teams: list[dict], day: date) -> list[int]:
-    """The interventions of ``actor``'s teams planned on ``day``, each team's in visiting order."""
+def day_ids(session: Session, actor: User, teams: list[dict], day: date, today: date) -> list[int]:
+    """The interventions of ``actor``'s teams planned on ``day``, each team's in visiting
+    order. Today's day starts with the work the crew started on an earlier day and has not
+    finished, in progress then on hold, oldest start first: it is still theirs to do."""
     ids: list[int] = []
+    if day == today and teams:
+        params: dict = {}
+        where = intervention_queries.where_clause(actor, InterventionFilter(
+            team_ids=[team["id"] for team in teams], statuses=["in_progress", "on_hold"]), params)
+        ids.extend(session.execute(text(
+            f"SELECT i.id FROM interventions i LEFT JOIN communes c ON c.id = i.commune_id WHERE {where} "
+            "ORDER BY i.status = 'on_hold', i.started_at NULLS LAST, i.id"), params).scalars())
     for team in teams:
         ids.extend(i for i in day_order(session, actor, team["id"], day) if i not in ids)
     return ids

@@ -104,6 +104,16 @@ def test_work_already_started_keeps_its_place_when_the_day_is_re_planned(db, tea
     assert crew_day(db, team.id, DAY).ids == [far.id, middle.id, near.id]
 
 
+def test_a_day_whose_jobs_are_all_done_still_counts_the_way_back_to_the_depot(db, team, job):
+    done = job(3)
+    done.status = "completed"
+    db.flush()
+    plan = crew_day(db, team.id, DAY)
+    assert plan.ids == [done.id]
+    assert plan.return_travel_seconds == pytest.approx(3 * KM, rel=1e-6)
+    assert plan.travel_seconds == pytest.approx(6 * KM, rel=1e-6)
+
+
 def test_without_a_depot_the_day_starts_at_its_first_stop(db, make_team, job):
     team = make_team()
     jobs = [job(km, on_team=team) for km in (2.5, 1, 4)]

@@ -176,22 +176,36 @@ def test_complete_a_work_order_offline_and_the_server_gets_it_once(browser, live
         page.wait_for_selector("[data-testid=attachments] img")
         assert page.locator("[data-testid=review]").is_hidden()
 
-        # The dispatcher's view knows where the crew is (when the control room's API exists).
-        dispatcher = browser.new_context()
+        # The dispatcher's map shows the crew where the tablet was, and the job done.
+        dispatcher = browser.new_context(viewport={"width": 1366, "height": 850}, locale="fr-FR")
         try:
-            request = dispatcher.request
-            login = dispatcher.new_page()
-            login.goto(f"{live_server}/login")
-            login.fill("input[name=login]", "dispatcher")
-            login.fill("input[name=password]", "vigie-demo")
-            login.click("button[type=submit].primary")
-            login.wait_for_url(f"{live_server}/")
-            crews = request.get(f"{live_server}/api/v1/dispatch/crews")
-            if crews.status != 404:
-                crew = next(c for c in crews.json()["crews"] if c["id"] == crew_day["team"])
-                position = crew["last_position"]
-                assert position is not None
-                assert abs(position["longitude"] - AGENT_AT[0]) < 1e-4 and abs(position["latitude"] - AGENT_AT[1]) < 1e-4
+            desk = dispatcher.new_page()
+            desk.goto(f"{live_server}/login?next=/dispatch")
+            desk.fill("input[name=login]", "dispatcher")
+            desk.fill("input[name=password]", "vigie-demo")
+            desk.click("button[type=submit].primary")
+            desk.wait_for_selector("#map[data-crews-loaded=true][data-loaded=true]", timeout=15000)
+            crew = desk.locator(f"#crew-list li[data-crew-id='{crew_day['team']}']")
+            assert "il y a" in crew.locator("[data-testid=crew-age]").inner_text()
+            where = desk.evaluate("""(id) => {
+                const feature = window.vigie.crewLayer.getSource().getFeatureById(`crew-${id}`);
+                return ol.proj.toLonLat(feature.getGeometry().getCoordinates());
+            }""", crew_day["team"])
+            assert abs(where[0] - AGENT_AT[0]) < 1e-4 and abs(where[1] - AGENT_AT[1]) < 1e-4
+            desk.evaluate("""([lon, lat]) => new Promise((done) => {
+                const map = window.vigie.map;
+                map.once("rendercomplete", done);
+                map.getView().setCenter(ol.proj.fromLonLat([lon, lat]));
+                map.getView().setZoom(16);
+            })""", list(SENNECEY))
+            desk.wait_for_function("""([lon, lat, id]) => {
+                const map = window.vigie.map;
+                const pixel = map.getPixelFromCoordinate(ol.proj.fromLonLat([lon, lat]));
+                const hit = map.forEachFeatureAtPixel(pixel, (f) => f,
+                    { layerFilter: (l) => l === window.vigie.interventionLayer, hitTolerance: 4 });
+                return Boolean(hit) && hit.getId() === id && hit.get("status") === "completed";
+            }""", arg=[*SENNECEY, crew_day["item"]], timeout=15000)
+            desk.screenshot(path=str(artifacts / "field-dispatch-after-fr.png"))
         finally:
             dispatcher.close()
     finally:

@@ -51,6 +51,23 @@ def test_an_agent_sees_only_their_teams_work_of_that_day(client, agent, crew, as
     assert len(tomorrow) == 1 and tomorrow[0]["id"] != ours.id
 
 
+def test_work_started_on_an_earlier_day_and_unfinished_opens_todays_day(client, db, agent, crew, assign,
+                                                                          make_intervention, today):
+    started = assign(make_intervention(), crew, day=today - timedelta(days=1))
+    started = services.perform_transition(db, agent, started.id, started.version, "in_progress", None, {})
+    todays = assign(make_intervention(), crew)
+    finished = assign(make_intervention(), crew, day=today - timedelta(days=1))
+    finished = services.perform_transition(db, agent, finished.id, finished.version, "in_progress", None, {})
+    finished = services.perform_transition(db, agent, finished.id, finished.version, "completed", None,
+                                           {"cause": "Usure", "action_taken": "Vis resserrées", "time_spent_minutes": 5,
+                                            "outcome": "back_in_service"})
+
+    ids = [s["id"] for s in client.get("/api/v1/field/day").json["interventions"]]
+    assert ids == [started.id, todays.id]  # the unfinished one first; the finished one stays on its day
+    tomorrow = client.get(f"/api/v1/field/day?date={today + timedelta(days=1)}").json["interventions"]
+    assert tomorrow == []
+
+
 def test_an_agent_in_no_team_has_an_empty_day(client, agent):
     day = client.get("/api/v1/field/day").json
     assert day["teams"] == [] and day["interventions"] == [] and day["bbox"] is None
