@@ -157,7 +157,7 @@ def _plan(session: Session, team, day: date, jobs: list[dict], depot: Place | No
     places = ([depot] if depot else []) + [Place(job["x"], job["y"]) for job in jobs]
     legs = travel_matrix(session, places)
     first = 1 if depot else 0
-    candidates = [_job(job, first + n, day) for n, job in enumerate(jobs)]
+    candidates = [optimiser_job(job, first + n, day) for n, job in enumerate(jobs)]
     shift_start, shift_end = _seconds(team["shift_start"]), _seconds(team["shift_end"])
     # Without a depot a virtual place (index 0, costing nothing to leave or reach) starts
     # and ends the day, so the day starts at its first stop and ends at its last.
@@ -199,7 +199,7 @@ def _plan(session: Session, team, day: date, jobs: list[dict], depot: Place | No
 _FREE = Leg(seconds=0.0, metres=0.0, method="none")
 
 
-def _job(job: dict, node: int, day: date) -> day_plan.Job:
+def optimiser_job(job: dict, node: int, day: date) -> day_plan.Job:
     """The optimiser's view of an intervention: a slot (start and end both set) is a time
     window, a due time in the day a deadline; a planned start alone only plans the day."""
     slot = job["planned_end"] is not None

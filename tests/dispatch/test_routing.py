@@ -149,3 +149,26 @@ def test_a_place_off_the_network_falls_back_to_the_straight_line(db, settings):
     dijon = _lonlat(db, settings, 5.0415, 47.3220)  # no streets there in this network
     far, near = legs_to(db, [dijon, _lonlat(db, settings, 3.8790, 43.6100)], comedie)
     assert far.method == "straight_line" and near.method == "network"
+
+
+def test_suggest_a_crew_ranks_by_network_time_across_the_lez(db, settings, dispatcher, make_crew, post_fix,
+                                                             make_intervention):
+    from datetime import timedelta
+
+    from shapely.geometry import Point
+
+    from app.dispatch.ranking import suggest_crews
+    from tests.dispatch.conftest import NOW
+
+    job = _lonlat(db, settings, 3.895919, 43.600036)  # west bank, by Pont Jean Zuccarelli
+    item = make_intervention(assets=[], kind="inspection", priority="P2", problem=None, geom=Point(job.x, job.y))
+    across, same_side = make_crew(skills=()), make_crew(skills=())
+    post_fix(across.members[0], (3.897553, 43.600807), at=NOW - timedelta(minutes=3))  # east bank, 157 m away
+    post_fix(same_side.members[0], (3.893409, 43.598440), at=NOW - timedelta(minutes=3))  # west bank, 269 m away
+
+    result = suggest_crews(db, dispatcher, item.id, NOW)
+
+    mine = [s for s in result.ranked if s.team_id in (across.id, same_side.id)]
+    assert [s.team_id for s in mine] == [same_side.id, across.id]  # the farther crow-flies crew first
+    assert {s.travel.method for s in mine} == {"network"}
+    assert mine[0].travel.seconds < mine[1].travel.seconds
