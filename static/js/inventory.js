@@ -33,17 +33,7 @@
   // ---- small helpers --------------------------------------------------------------
   const fmt = (template, params) => template.replace(/%\((\w+)\)s/g, (_, key) => String(params[key]));
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (value === undefined || value === null || value === false) continue;
-      if (key === "text") node.textContent = value;
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value === true ? "" : value);
-    }
-    for (const child of children.flat(Infinity)) if (child) node.append(child);
-    return node;
-  }
+  const el = window.vigieEl;
 
   async function api(url, options = {}) {
     const init = { credentials: "same-origin", ...options, headers: { Accept: "application/json", "X-CSRFToken": CSRF } };

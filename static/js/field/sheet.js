@@ -3,17 +3,7 @@
 (function () {
   "use strict";
 
-  function el(tag, attributes, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (name === "text") node.textContent = value;
-      else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-      else node.setAttribute(name, value === true ? "" : value);
-    }
-    for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
-    return node;
-  }
+  const el = window.vigieEl;
 
   // The sheet as the agent's queued actions leave it (optimistic, marked ``pending``).
   function withPending(sheet, actions) {
