@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 
+from datetime import date
+
 from app.jobs import job_session
 from app.reports import coverage
 
@@ -25,4 +27,17 @@ def refresh_all_coverage() -> dict:
         summary = coverage.refresh_all(session)
         session.commit()
     log.info("coverage: full refresh, %d cells, %d communes", summary.cells, summary.communes)
+    return {"cells": summary.cells, "communes": summary.communes}
+
+
+def compute_past_day(day: str) -> dict:
+    """Compute every commune's figures of a past day (ISO date) from the history, when a
+    dashboard asked for a date not computed yet; a day computed meanwhile is left as it is."""
+    wanted = date.fromisoformat(day)
+    with job_session() as session:
+        if coverage.has_snapshot(session, wanted):
+            return {"cells": 0, "communes": 0}
+        summary = coverage.snapshot_as_of(session, wanted)
+        session.commit()
+    log.info("coverage: %s computed from the history, %d communes", day, summary.communes)
     return {"cells": summary.cells, "communes": summary.communes}

@@ -152,6 +152,12 @@ class RefreshSummary:
     day: date
 
 
+def has_snapshot(session: Session, day: date) -> bool:
+    """Whether the communes' figures of ``day`` are stored."""
+    return session.execute(text("SELECT EXISTS (SELECT 1 FROM coverage_snapshots WHERE day = :day)"),
+                           {"day": day}).scalar_one()
+
+
 def lock_refresh(session: Session) -> None:
     """Wait for any other coverage refresh to finish (until the transaction ends)."""
     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})

@@ -20,6 +20,7 @@ from app.auth.roles import Permission
 from app.csv_cells import safe_cell
 from app.i18n import msg
 from app.printing.wording import printed_at, wording
+from app.queue import PendingJob, enqueue_now
 from app.reports import pdf, presentation, queries
 from app.reports.coverage import territory_day
 from app.reports.queries import DEFAULT_PERIOD, PERIODS, Window
@@ -60,6 +61,8 @@ def _dashboard(communes: list[dict], commune: dict | None) -> str:
     rows, total = queries.dashboard_figures(db, communes, window)
     previous_rows, previous_total = queries.dashboard_figures(db, communes, window.previous())
     current, previous = (rows[0], previous_rows[0]) if commune else (total, previous_total)
+    # A past day shows the latest figures stored before it until its own are computed.
+    computing = current.snapshot_day != window.as_of and _compute_past_day(window.as_of)
     language = current_language()
     table = [(row, presentation.headlines(_, language, row, prev)) for row, prev in zip(rows, previous_rows)]
     args = {"period": window.days, "as_of": window.as_of.isoformat()}
@@ -81,8 +84,20 @@ def _dashboard(communes: list[dict], commune: dict | None) -> str:
         dates={"start": format_date(window.as_of - timedelta(days=window.days - 1), "medium"),
                "end": format_date(window.as_of, "medium"),
                "snapshot": format_date(current.snapshot_day, "medium") if current.snapshot_day else ""},
-        shows_cctv=current_user.can(Permission.VIEW_SENSITIVE_POSITIONS),
+        shows_cctv=current_user.can(Permission.VIEW_SENSITIVE_POSITIONS), computing=computing,
     )
+
+
+def _compute_past_day(day: date) -> bool:
+    """Ask the worker for a past day's figures nobody computed yet (once per day and ten
+    minutes: a key in Redis keeps the dashboards' reloads from queueing it again)."""
+    if day >= territory_day():
+        return False  # today's figures come from the refreshes
+    redis = services().redis
+    if redis.set(f"vigie:coverage-day:{day.isoformat()}", 1, nx=True, ex=600):
+        enqueue_now(redis, PendingJob("app.jobs.coverage.compute_past_day", (day.isoformat(),), retries=1,
+                                      timeout=1800, job_id=f"coverage-day-{day.isoformat()}"))
+    return True
 
 
 @blueprint.get("/")

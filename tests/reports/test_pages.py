@@ -148,3 +148,22 @@ def test_the_pdf_report_has_its_figures_and_renders(client, login_as, lit_street
     red = sum(1 for r, g, b in pixels if r > 140 and g < 70 and b < 80)  # the dark stretches, #b2182b
     blue = sum(1 for r, g, b in pixels if b > r + 40)  # the camera's sector (a dispatcher sees it)
     assert amber > 10 and red > 10 and blue > 10, (amber, red, blue)
+
+
+def test_a_past_day_not_computed_yet_is_asked_of_the_worker_once(client, login_as, redis):
+    from datetime import timedelta
+
+    from app.queue import job_queue
+    from app.reports.coverage import territory_day
+
+    day = (territory_day() - timedelta(days=3)).isoformat()
+    redis.delete(f"vigie:coverage-day:{day}")
+    login_as("councillor")
+    for _ in range(2):  # a reload does not queue it again
+        page = client.get(f"/reports/?as_of={day}")
+        assert page.status_code == 200
+        assert "en cours de calcul" in page.text or "being computed" in page.text
+    jobs = [job for job in job_queue(redis).jobs if job.func_name == "app.jobs.coverage.compute_past_day"]
+    assert [(job.id, job.args) for job in jobs] == [(f"coverage-day-{day}", (day,))]
+    today = client.get(f"/reports/?as_of={territory_day().isoformat()}")
+    assert "en cours de calcul" not in today.text and "being computed" not in today.text
