@@ -282,20 +282,25 @@ class InterventionEvent(Base):
     actor: Mapped[User | None] = relationship()
 
 
-class InterventionAttachment(Base):
-    """A photo or document attached to an intervention (stored in the database, so that it
-    is written in the same transaction as the report it belongs to)."""
+class StoredFile:
+    """The columns of a file kept in the database (so that it is written in the same
+    transaction as what it belongs to): its name, type, size, bytes, who and when."""
 
-    __tablename__ = "intervention_attachments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    intervention_id: Mapped[int] = mapped_column(ForeignKey("interventions.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(80))
     size_bytes: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class InterventionAttachment(StoredFile, Base):
+    """A photo or document attached to an intervention, written with the report it belongs to."""
+
+    __tablename__ = "intervention_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("interventions.id", ondelete="CASCADE"), index=True)
 
 
 class ReferenceCounter(Base):
