@@ -23,13 +23,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db import STORAGE_SRID, Base
 
 
-class CoverageCell(Base):
-    __tablename__ = "coverage_cells"
-    __table_args__ = (Index("ix_coverage_cells_commune_id", "commune_id"),)
+class CoverageMeasures:
+    """The lengths and areas the shares are made of: a cell's, or their sums for a commune
+    on a day."""
 
-    cx: Mapped[int] = mapped_column(Integer, primary_key=True)
-    cy: Mapped[int] = mapped_column(Integer, primary_key=True)
-    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), primary_key=True)
     area_m2: Mapped[float] = mapped_column(Float)
     built_up_area_m2: Mapped[float] = mapped_column(Float)
     lit_built_up_area_m2: Mapped[float] = mapped_column(Float)
@@ -40,6 +37,15 @@ class CoverageCell(Base):
     public_area_m2: Mapped[float] = mapped_column(Float)
     cctv_public_area_m2: Mapped[float] = mapped_column(Float)
     cctv_built_up_area_m2: Mapped[float] = mapped_column(Float)
+
+
+class CoverageCell(CoverageMeasures, Base):
+    __tablename__ = "coverage_cells"
+    __table_args__ = (Index("ix_coverage_cells_commune_id", "commune_id"),)
+
+    cx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cy: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), primary_key=True)
     cctv_area_m2: Mapped[float] = mapped_column(Float)
     lit_geom = mapped_column(Geometry("MULTIPOLYGON", srid=STORAGE_SRID, spatial_index=False))
     cctv_geom = mapped_column(Geometry("MULTIPOLYGON", srid=STORAGE_SRID, spatial_index=False))
@@ -55,7 +61,7 @@ class CoverageDirtyCell(Base):
     dirtied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class CoverageSnapshot(Base):
+class CoverageSnapshot(CoverageMeasures, Base):
     __tablename__ = "coverage_snapshots"
 
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), primary_key=True)
@@ -67,16 +73,6 @@ class CoverageSnapshot(Base):
     lights_in_service: Mapped[int] = mapped_column(Integer)
     cameras_total: Mapped[int] = mapped_column(Integer)
     cameras_in_service: Mapped[int] = mapped_column(Integer)
-    area_m2: Mapped[float] = mapped_column(Float)
-    built_up_area_m2: Mapped[float] = mapped_column(Float)
-    lit_built_up_area_m2: Mapped[float] = mapped_column(Float)
-    road_length_m: Mapped[float] = mapped_column(Float)
-    lit_road_length_m: Mapped[float] = mapped_column(Float)
-    dark_length_m: Mapped[float] = mapped_column(Float)
-    lit_area_m2: Mapped[float] = mapped_column(Float)
-    public_area_m2: Mapped[float] = mapped_column(Float)
-    cctv_public_area_m2: Mapped[float] = mapped_column(Float)
-    cctv_built_up_area_m2: Mapped[float] = mapped_column(Float)
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
