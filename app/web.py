@@ -2,6 +2,8 @@
 security headers, and the mapping of domain errors to HTTP answers."""
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,7 +46,7 @@ def configure(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
         SESSION_COOKIE_NAME="vigie_session",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the login session
-        WTF_CSRF_CHECK_DEFAULT=False,  # checked by _authenticate_bearer_or_check_csrf
+        WTF_CSRF_CHECK_DEFAULT=False,  # checked by _authenticate_token_or_check_csrf
         BABEL_DEFAULT_LOCALE=settings.default_language,
         BABEL_DEFAULT_TIMEZONE="Europe/Paris",  # dates are shown in the territory's local time
         BABEL_TRANSLATION_DIRECTORIES="translations",
@@ -63,7 +65,7 @@ def configure(app: Flask, settings: Settings) -> None:
     csrf = CSRFProtect(app)
     Babel(app, locale_selector=current_language)
     _configure_login(app)
-    app.before_request(lambda: _authenticate_bearer_or_check_csrf(csrf))
+    app.before_request(lambda: _authenticate_token_or_check_csrf(csrf))
     _register_error_handlers(app)
     app.teardown_appcontext(_close_db_session)
     app.after_request(_security_headers)
@@ -162,8 +164,8 @@ def _configure_login(app: Flask) -> None:
 
     @manager.user_loader
     def load_user(token: str):
-        if bearer_token() is not None:
-            return None  # a bearer request is authenticated by its token alone, never by a cookie
+        if api_credentials() is not None:
+            return None  # a token request is authenticated by its token alone, never by a cookie
         return auth_services.user_for_session_token(db_session(), token)
 
     @manager.request_loader
@@ -177,22 +179,41 @@ def _configure_login(app: Flask) -> None:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def bearer_token() -> str | None:
-    """The token of an ``Authorization: Bearer <token>`` header, else None."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else None
+def api_credentials() -> tuple[str | None, str] | None:
+    """The API token this request presents, with the login it names, else None.
+
+    Two forms: ``Authorization: Bearer <token>`` (login None) for scripts, and HTTP Basic
+    with the login as user name and the token as password, for clients that only know
+    Basic (QGIS 3.22's authentication methods). An account password is never accepted
+    there: it would sit in the client's settings and cost a password hash per request.
+    Basic counts for reading only (GET, HEAD): a browser may replay Basic credentials on
+    its own, as it does cookies, so a write sent that way stays under the CSRF check.
+    """
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        return None, value.strip()
+    if scheme.lower() == "basic" and request.method in ("GET", "HEAD"):
+        try:
+            login, _, token = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return "", ""  # a malformed header is a wrong token, not an anonymous request
+        return login, token
+    return None
 
 
 def api_token_user() -> User | None:
-    """The user of this request's bearer token (looked up once per request), or None."""
+    """The user of this request's API token (looked up once per request), or None."""
     if "api_token_user" not in g:
-        token = bearer_token()
-        g.api_token_user = auth_services.user_for_api_token(db_session(), token) if token else None
+        credentials = api_credentials()
+        user = auth_services.user_for_api_token(db_session(), credentials[1]) if credentials else None
+        if user is not None and credentials[0] is not None and credentials[0].casefold() != user.login.casefold():
+            user = None  # Basic: the token must be the named user's
+        g.api_token_user = user
     return g.api_token_user
 
 
-def _authenticate_bearer_or_check_csrf(csrf: CSRFProtect) -> ResponseReturnValue | None:
-    """Authenticate a bearer request by its token (401 if unknown or revoked), else check CSRF.
+def _authenticate_token_or_check_csrf(csrf: CSRFProtect) -> ResponseReturnValue | None:
+    """Authenticate a request by its API token (401 if unknown or revoked), else check CSRF.
 
     CSRF protects what a browser sends on its own: the session cookie. A bearer token is
     never sent by the browser by itself (and a cross-site page cannot add an Authorization
@@ -200,7 +221,7 @@ def _authenticate_bearer_or_check_csrf(csrf: CSRFProtect) -> ResponseReturnValue
     the cookie (see load_user), so it needs no CSRF token. WTF_CSRF_CHECK_DEFAULT is off
     so that this one before_request decides, in this order, for every request.
     """
-    if bearer_token() is None:
+    if api_credentials() is None:
         # As Flask-WTF's own hook: unknown URLs get their 404/405. (No view is csrf.exempt.)
         if current_app.config["WTF_CSRF_ENABLED"] and request.endpoint is not None:
             csrf.protect()

@@ -46,6 +46,7 @@ install_system_packages() {
   [ -z "${VIGIE_REDIS_URL:-}" ] && pkgs+=(redis-server)
   pkgs+=(fonts-dejavu-core)  # the font of printed work orders (every French accent, embedded)
   [ "$MODE" = test ] && pkgs+=(chromium poppler-utils)
+  [ "$MODE" = test ] && pkgs+=(python3-qgis)  # QGIS itself reads /ogc in tests/ogc/test_qgis.py
   apt_install "${pkgs[@]}"
   if [ -z "${VIGIE_DATABASE_URL:-}" ]; then
     # PostGIS for the registry, pgRouting for travel times on the imported street network

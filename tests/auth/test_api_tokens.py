@@ -1,6 +1,7 @@
 """Personal API tokens: created once in clear, stored hashed, revocable; bearer requests need no CSRF."""
 from __future__ import annotations
 
+import base64
 import hashlib
 
 import pytest
@@ -11,6 +12,7 @@ from app.auth import services
 from app.auth.models import ApiToken
 from app.errors import NotFound, ValidationFailed
 from tests.conftest import csrf_token_from
+from tests.conftest import TALANT
 from tests.inventory.conftest import DIJON_CENTRE
 
 NEW_BENCH = {"type": "Feature", "geometry": {"type": "Point", "coordinates": list(DIJON_CENTRE)},
@@ -19,6 +21,10 @@ NEW_BENCH = {"type": "Feature", "geometry": {"type": "Point", "coordinates": lis
 
 def _bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+def _basic(login: str, token: str) -> dict:
+    return {"Authorization": "Basic " + base64.b64encode(f"{login}:{token}".encode()).decode()}
 
 
 def test_the_token_is_returned_once_and_only_its_hash_is_stored(db, make_user):
@@ -107,6 +113,39 @@ def test_a_bearer_request_ignores_the_session_cookie(app, db, make_user):
     councillor_token = services.create_api_token(db, make_user("councillor"), "script")
     assert client.post("/api/v1/assets", json=NEW_BENCH, headers=_bearer(councillor_token)).status_code == 403
     assert client.post("/api/v1/assets", json=NEW_BENCH, headers=_bearer("vgt_unknown")).status_code == 401
+
+
+def test_basic_authentication_takes_the_login_and_a_token_as_password(app, db, make_user, make_asset):
+    """What QGIS 3.22 can send: its Basic method with the token as password, for reading."""
+    in_scope, elsewhere = make_asset("bench", lonlat=TALANT), make_asset("bench", lonlat=DIJON_CENTRE)
+    user = make_user("councillor", communes=["21617"])  # Talant
+    token = services.create_api_token(db, user, "QGIS")
+    client = app.test_client()
+    assert client.get("/ogc/collections", headers=_basic(user.login.upper(), token)).status_code == 200
+    ids = {f["id"] for f in client.get("/api/v1/assets?type=bench&limit=1000", headers=_basic(user.login, token)).json["features"]}
+    assert in_scope.id in ids and elsewhere.id not in ids  # the token user's commune scope applies
+
+
+@pytest.mark.parametrize("credentials", ["someone-else:{token}", "{login}:correct-horse-battery",
+                                         "{login}:vgt_unknown", "{login}:", "not base64!"])
+def test_basic_authentication_refuses_other_users_passwords_and_garbage(app, db, make_user, credentials):
+    user = make_user("councillor")
+    token = services.create_api_token(db, user, "QGIS")
+    if credentials == "not base64!":
+        header = {"Authorization": "Basic not base64!"}
+    else:
+        login, _, password = credentials.format(login=user.login, token=token).partition(":")
+        header = _basic(login, password)
+    response = app.test_client().get("/ogc/collections", headers=header)
+    assert response.status_code == 401 and response.json["error"] == "invalid_token"
+
+
+def test_a_basic_token_does_not_write_without_the_csrf_token(app, db, make_user):
+    """A browser may replay Basic credentials by itself: a write sent with them is a cookie-like request."""
+    user = make_user("asset_manager")
+    token = services.create_api_token(db, user, "QGIS")
+    response = app.test_client().post("/api/v1/assets", json=NEW_BENCH, headers=_basic(user.login, token))
+    assert response.status_code == 400 and response.json["error"] == "csrf"
 
 
 def test_cookie_sessions_still_need_the_csrf_token(client, login_as):
