@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from app.auth.models import ApiToken, LoginSession, User
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
@@ -106,9 +106,15 @@ def open_login_session(
     return token
 
 
+# The communes of a request's user, in the same query as the user and without their
+# outlines (which no request needs from the user, and which cost a kilobytes-long geometry
+# per commune on every request).
+_SCOPE_COMMUNES = joinedload(User.communes).load_only(Commune.id, Commune.insee, Commune.name)
+
+
 def user_for_session_token(session: Session, token: str) -> User | None:
     """The user of an open (not revoked) login session, or None."""
-    user = session.scalar(
+    user = session.scalars(
         select(User)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(
@@ -116,8 +122,8 @@ def user_for_session_token(session: Session, token: str) -> User | None:
             LoginSession.revoked_at.is_(None),
             User.is_active.is_(True),
         )
-        .options(selectinload(User.communes))
-    )
+        .options(_SCOPE_COMMUNES)
+    ).unique().first()
     if user is not None:
         user.login_session_token = token
     return user
@@ -184,8 +190,8 @@ def user_for_api_token(session: Session, token: str) -> User | None:
         select(ApiToken, User)
         .join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == _hash_token(token), ApiToken.revoked_at.is_(None), User.is_active.is_(True))
-        .options(selectinload(User.communes))
-    ).first()
+        .options(_SCOPE_COMMUNES)
+    ).unique().first()
     if row is None:
         return None
     api_token, user = row

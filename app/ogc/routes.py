@@ -121,10 +121,10 @@ def _error(error: DomainError, status: int, code: str) -> tuple[Response, int]:
 
 
 def _asset_type(code: str) -> dict:
-    for asset_type in queries.asset_types(db_session()):
-        if asset_type["code"] == code:
-            return asset_type
-    raise NotFound(msg("No asset type %(code)s.", code=code))
+    asset_type = queries.asset_type(db_session(), code)
+    if asset_type is None:
+        raise NotFound(msg("No asset type %(code)s.", code=code))
+    return asset_type
 
 
 def _extents() -> extents.Extents:
