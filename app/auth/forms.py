@@ -10,3 +10,9 @@ from wtforms.validators import DataRequired, Length
 class LoginForm(FlaskForm):
     login = StringField(_l("Login"), validators=[DataRequired(_l("Enter your login.")), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(_l("Name of the token"), validators=[
+        DataRequired(_l("Give the token a name, e.g. QGIS on my computer.")),
+        Length(max=120, message=_l("Use at most 120 characters."))])

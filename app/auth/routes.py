@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import queries as auth_queries
 from app.auth import services as auth_services
 from app.auth.access import require_permission
-from app.auth.forms import LoginForm
+from app.auth.forms import ApiTokenForm, LoginForm
 from app.auth.roles import Permission
 from app.settings import SUPPORTED_LANGUAGES
-from app.web import db_session, services
+from app.errors import ValidationFailed
+from app.web import db_session, services, translate
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 
@@ -70,6 +71,40 @@ def logout():
     logout_user()
     _restart_browser_session()
     return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def api_tokens():
+    """The user's own API tokens (QGIS, scripts): create one, shown once; list; revoke."""
+    form = ApiTokenForm()
+    created, status = None, 200
+    if form.validate_on_submit():
+        db = db_session()
+        try:
+            created = auth_services.create_api_token(db, current_user, form.name.data)
+            db.commit()
+            form = ApiTokenForm(formdata=None)
+        except ValidationFailed as error:
+            db.rollback()
+            form.name.errors.append(translate(error.field_errors["name"]))
+            status = 422
+    elif request.method == "POST":
+        status = 422
+    tokens = auth_services.api_tokens_of(db_session(), current_user)
+    response = make_response(render_template("auth/tokens.html", form=form, tokens=tokens, created=created), status)
+    response.headers["Cache-Control"] = "no-store"  # the page may hold a token in clear
+    return response
+
+
+@blueprint.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int):
+    """Revoke one of the user's tokens (404 if it is not theirs or already revoked)."""
+    db = db_session()
+    auth_services.revoke_api_token(db, current_user, token_id)
+    db.commit()
+    return redirect(url_for("auth.api_tokens"), code=303)
 
 
 @blueprint.post("/language")

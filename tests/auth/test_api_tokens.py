@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -176,3 +177,55 @@ def test_cli_creates_lists_and_revokes_tokens(engine, app):
     assert revoked.exit_code == 0, revoked.output
     assert app.test_client().get("/api/v1/assets?limit=1", headers=_bearer(token)).status_code == 401
     assert runner.invoke(cli, ["create-api-token", "nobody", "--name", "x"]).exit_code != 0
+
+
+# ---- the account page: a user's own tokens ----------------------------------------------------
+
+def test_a_user_creates_a_token_on_the_account_page_and_qgis_settings_are_shown(client, login_as, db):
+    user = login_as("councillor", communes=["21617"])
+    page = client.get("/account/tokens")
+    assert page.status_code == 200 and "Aucun jeton" in page.text  # French first
+    response = client.post("/account/tokens", data={"name": "QGIS bureau", "csrf_token": csrf_token_from(page.text)})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    token = re.search(r'class="token-value" value="(vgt_[^"]+)"', response.text).group(1)
+    assert f"Basic : nom d’utilisateur {user.login}" in response.text
+    assert "/ogc" in response.text
+    stored = services.api_tokens_of(db, user)
+    assert [t.name for t in stored] == ["QGIS bureau"] and stored[0].token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert client.get("/account/tokens").text.count(token) == 0  # shown once only
+    reader = client.application.test_client()
+    assert reader.get("/ogc/collections", headers=_basic(user.login, token)).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 121])
+def test_a_token_without_a_proper_name_is_refused_at_the_name_field(client, login_as, db, name):
+    user = login_as("dispatcher")
+    page = client.get("/account/tokens")
+    response = client.post("/account/tokens", data={"name": name, "csrf_token": csrf_token_from(page.text)})
+    assert response.status_code == 422
+    assert re.search(r'class="field has-error">\s*<label for="name"', response.text)
+    assert 'class="field-error"' in response.text and "vgt_" not in response.text
+    assert services.api_tokens_of(db, user) == []
+
+
+def test_a_user_revokes_their_own_token_only(client, login_as, db, make_user):
+    user = login_as("asset_manager")
+    token = services.create_api_token(db, user, "script")
+    someone_elses = services.create_api_token(db, make_user("councillor"), "theirs")
+    own_id = services.api_tokens_of(db, user)[0].id
+    page = client.get("/account/tokens")
+    assert f'data-token-id="{own_id}"' in page.text
+    csrf = csrf_token_from(page.text)
+    assert client.post(f"/account/tokens/{own_id}/revoke").status_code == 400  # CSRF
+    response = client.post(f"/account/tokens/{own_id}/revoke", data={"csrf_token": csrf})
+    assert response.status_code == 303
+    assert client.application.test_client().get("/api/v1/assets", headers=_bearer(token)).status_code == 401
+    assert "Révoqué le" in client.get("/account/tokens").text
+    assert client.post(f"/account/tokens/{own_id}/revoke", data={"csrf_token": csrf}).status_code == 404
+    other_id = db.scalars(select(ApiToken.id).where(ApiToken.name == "theirs")).one()
+    assert client.post(f"/account/tokens/{other_id}/revoke", data={"csrf_token": csrf}).status_code == 404
+    assert services.user_for_api_token(db, someone_elses) is not None
+
+
+def test_the_account_page_needs_a_login(client):
+    assert client.get("/account/tokens").status_code == 302
