@@ -13,8 +13,9 @@ from app.auth.access import require_permission
 from app.auth.forms import ApiTokenForm, LoginForm
 from app.auth.roles import Permission
 from app.settings import SUPPORTED_LANGUAGES
-from app.errors import ValidationFailed
-from app.web import db_session, services, translate
+from app.errors import PermissionDenied, ValidationFailed
+from app.i18n import msg
+from app.web import api_credentials, db_session, services, translate
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 
@@ -77,6 +78,7 @@ def logout():
 @login_required
 def api_tokens():
     """The user's own API tokens (QGIS, scripts): create one, shown once; list; revoke."""
+    _require_browser_session()
     form = ApiTokenForm()
     created, status = None, 200
     if form.validate_on_submit():
@@ -101,10 +103,17 @@ def api_tokens():
 @login_required
 def revoke_api_token(token_id: int):
     """Revoke one of the user's tokens (404 if it is not theirs or already revoked)."""
+    _require_browser_session()
     db = db_session()
     auth_services.revoke_api_token(db, current_user, token_id)
     db.commit()
     return redirect(url_for("auth.api_tokens"), code=303)
+
+
+def _require_browser_session() -> None:
+    """Tokens are managed from a login session only: a token cannot mint or revoke tokens."""
+    if api_credentials() is not None:
+        raise PermissionDenied(msg("API tokens are managed from a login session, not with a token."))
 
 
 @blueprint.post("/language")

@@ -229,3 +229,15 @@ def test_a_user_revokes_their_own_token_only(client, login_as, db, make_user):
 
 def test_the_account_page_needs_a_login(client):
     assert client.get("/account/tokens").status_code == 302
+
+
+def test_a_token_cannot_mint_or_revoke_tokens(app, db, make_user):
+    user = make_user("asset_manager")
+    token = services.create_api_token(db, user, "script")
+    client = app.test_client()
+    assert client.post("/account/tokens", data={"name": "more"}, headers=_bearer(token)).status_code == 403
+    own_id = services.api_tokens_of(db, user)[0].id
+    assert client.post(f"/account/tokens/{own_id}/revoke", headers=_bearer(token)).status_code == 403
+    assert client.get("/account/tokens", headers=_basic(user.login, token)).status_code == 403
+    assert [t.name for t in services.api_tokens_of(db, user)] == ["script"]
+    assert services.user_for_api_token(db, token) is not None
