@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 
+import pytest
+from rq.cron import CronScheduler
+from rq.exceptions import SchedulerNotFound
 from rq.job import JobStatus
 from sqlalchemy.orm import Session
 
@@ -23,12 +27,33 @@ def test_health_job_runs_in_a_real_worker(rq_worker, redis):
     assert job.return_value()["postgis"].startswith("3.")
 
 
-def test_healthz_is_200_only_when_a_worker_listens(rq_worker, client):
+@pytest.fixture()
+def cron_alive(redis):
+    """A scheduler registered as vigie-cron registers itself (its loop is not run: it would
+    enqueue the recurring jobs on the tests' queue; the real process is started in
+    tests/interventions/test_maintenance.py)."""
+    scheduler = CronScheduler(connection=redis, name="healthz-test")
+    scheduler.register_birth()
+    yield scheduler
+    with suppress(SchedulerNotFound):  # a test may have stopped it already
+        scheduler.register_death()
+
+
+def test_healthz_is_200_only_when_a_worker_listens_and_cron_runs(rq_worker, cron_alive, client):
     response = client.get("/healthz")
     assert response.status_code == 200, response.json
     checks = response.json["checks"]
     assert checks["database"]["ok"] and checks["postgis"]["ok"] and checks["redis"]["ok"]
-    assert checks["worker"]["count"] >= 1
+    assert checks["worker"]["count"] >= 1 and checks["scheduler"]["count"] >= 1
+
+
+def test_healthz_is_503_when_vigie_cron_has_stopped(rq_worker, cron_alive, client):
+    cron_alive.register_death()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["checks"]["scheduler"] == {
+        "ok": False, "count": 0, "error": "no vigie-cron is running: recurring jobs are not enqueued"}
+    assert response.json["checks"]["worker"]["ok"]
 
 
 def test_healthz_is_503_without_a_worker(app, redis, monkeypatch):

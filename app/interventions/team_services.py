@@ -239,6 +239,9 @@ def _name(session: Session, raw: object, team: Team | None, errors: dict[str, Ms
     elif len(name) > MAX_NAME:
         errors["name"] = msg("At most %(max)s characters.", max=MAX_NAME)
     else:
+        # Two saves of one name at once: the second waits for the first's commit, then sees it.
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('team-name'), hashtext(lower(:name)))"),
+                        {"name": name})
         same_name = func.lower(Team.name) == name.lower()
         if team is not None:
             same_name &= Team.id != team.id

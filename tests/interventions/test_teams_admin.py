@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from app.errors import PermissionDenied
+from app.auth.models import User
+from app.errors import PermissionDenied, ValidationFailed
 from app.interventions import services
 from app.interventions.models import OPEN_STATUSES, Team
 from app.interventions.team_services import TeamDraft, create_team, update_team
@@ -231,6 +234,39 @@ def test_a_duplicate_name_is_refused_at_the_name_whatever_the_case(planner, db, 
     assert errors_at(response.text, "daily_capacity_hours") == []
     assert 'value="ESPACES VERTS test"' in response.text and "Some fields are not valid." in response.text
     assert team_count(db) == before
+
+
+def test_two_saves_of_one_name_at_once_store_one_team_and_refuse_the_other_at_the_name(engine, settings):
+    name = "Équipe simultanée"
+    outcome: dict = {}
+
+    def second_save():
+        with Session(engine) as second:
+            actor = second.scalar(select(User).where(User.login == "dispatcher"))
+            try:
+                create_team(second, actor, TeamDraft(name=name.upper(), daily_capacity_hours="7"), settings.storage_srid)
+                second.commit()
+                outcome["second"] = "stored"
+            except ValidationFailed as refused:
+                outcome["second"] = {field: str(why) for field, why in refused.field_errors.items()}
+
+    try:
+        with Session(engine) as first:
+            actor = first.scalar(select(User).where(User.login == "dispatcher"))
+            create_team(first, actor, TeamDraft(name=name, daily_capacity_hours="7"), settings.storage_srid)
+            runner = threading.Thread(target=second_save)
+            runner.start()
+            runner.join(1.0)
+            assert runner.is_alive()  # it waits for the first save's commit
+            first.commit()
+        runner.join(30)
+        assert outcome["second"] == {"name": "Another team already has this name."}
+        with Session(engine) as check:
+            assert check.scalars(select(Team.name).where(func.lower(Team.name) == name.lower())).all() == [name]
+    finally:
+        with Session(engine) as cleanup:
+            cleanup.execute(delete(Team).where(func.lower(Team.name) == name.lower()))
+            cleanup.commit()
 
 
 @pytest.mark.parametrize(("capacity", "members", "message"), [
