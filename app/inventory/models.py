@@ -168,3 +168,14 @@ class AssetHistory(AssetState, Base):
     intervention_id: Mapped[int | None] = mapped_column(ForeignKey("interventions.id"), index=True)
     # The import whose commit (or undo) made this change, if any.
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), index=True)
+
+
+class AssetFeature(Base):
+    """An asset's current state as GeoJSON Feature text (EPSG:4326), written by triggers on
+    assets and communes in the same transaction as the change, never by the application:
+    lists of the current registry send it as it is (queries.py; migration 5f3b8a1c2d47)."""
+
+    __tablename__ = "asset_features"
+
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True)
+    feature: Mapped[str] = mapped_column(Text)

@@ -1,7 +1,8 @@
 """Read queries on the registry: current or as-of inventory, one asset, its history.
 
-Features are built as GeoJSON in PostGIS (EPSG:4326). The inventory as of ``t`` reads,
-for each asset, its latest history row recorded at or before ``t``.
+Features are GeoJSON texts (EPSG:4326) made by PostGIS: the current registry's are stored
+in ``asset_features`` by triggers; the inventory as of ``t`` reads, for each asset, its
+latest history row recorded at or before ``t`` and builds them with the same function.
 """
 from __future__ import annotations
 
@@ -19,36 +20,10 @@ from app.errors import NotFound
 from app.i18n import msg
 from app.inventory.models import ASSET_STATE_COLUMNS, ASSET_STATUSES, Asset
 
-# The properties every feature carries after its type's attributes, as (name, SQL of their
-# JSON text). Values that the schema keeps JSON-safe (integers, dates, codes held to a
-# pattern by CHECK constraints) are printed as they are; free text goes through to_json(),
-# which costs about 0.4 us a call (half of the feature's SQL when every value took it).
-_PROPERTIES = (
-    ("type", """'"' || t.code || '"'"""), ("reference", "to_json(s.reference)::text"),
-    ("status", """'"' || s.status || '"'"""), ("commune", "to_json(c.insee)::text"),
-    ("commune_name", "to_json(c.name)::text"), ("version", "s.version::text"),
-    ("installed_on", """'"' || to_char(s.installed_on, 'YYYY-MM-DD') || '"'"""),
-    ("manufacturer", "to_json(s.manufacturer)::text"), ("model", "to_json(s.model)::text"),
-    ("condition", "s.condition::text"), ("parent_id", "s.parent_id::text"),
-    ("external_ref", "to_json(s.external_ref)::text"),
-)
-
-
-def _feature_sql() -> str:
-    """SQL of the GeoJSON Feature of the row ``s`` (``t`` its type, ``c`` its commune), as text.
-
-    Plain text concatenation: building a jsonb (attributes || jsonb_build_object(...)) and
-    printing it took twice as long (13 vs 7 ms for 1,000 features, docs/performance.md). The
-    attributes object is reopened and the fixed properties appended to it: their names are
-    reserved, never attribute names.
-    """
-    fixed = " || ',' || ".join(f"""'"{name}":' || coalesce({json_text}, 'null')""" for name, json_text in _PROPERTIES)
-    attributes = "CASE WHEN s.attributes = '{}' THEN '{' ELSE left(s.attributes::text, -1) || ',' END"
-    return (f"""'{{"type":"Feature","id":' || s.id || ',"geometry":' || ST_AsGeoJSON(ST_Transform(s.geom, 4326), 7)"""
-            f""" || ',"properties":' || {attributes} || {fixed} || '}}}}'""")
-
-
-_FEATURE = _feature_sql()
+# The current state's feature is stored (asset_features, kept by triggers); a past state's
+# is built by the same SQL function from the history row ``s``, its type ``t`` and commune ``c``.
+_FEATURE_AS_OF = ("asset_feature_text(s.id, s.geom, s.attributes, t.code, s.reference, s.status, c.insee, c.name, "
+                  "s.version, s.installed_on, s.manufacturer, s.model, s.condition, s.parent_id, s.external_ref)")
 _JOINS = "JOIN asset_types t ON t.id = s.type_id LEFT JOIN communes c ON c.id = s.commune_id"
 
 
@@ -184,37 +159,46 @@ def _feature_rows(session: Session, actor: User, flt: AssetFilter, limit: int,
                   offset: int) -> tuple[list[str], int | None]:
     """A page of GeoJSON Feature texts, and how many assets match when the page counted them.
 
-    The page's ids are chosen first, then turned into features: PostgreSQL would otherwise
-    build the feature of every row skipped by OFFSET too (measured 4x slower at offset 5,000).
+    The page's ids are chosen first, then given their features: the stored ones now (a
+    primary-key read each), or built from the history as of a date. PostgreSQL would
+    otherwise build the feature of every row skipped by OFFSET too (measured 4x slower at
+    offset 5,000).
     """
     params: dict = {"limit": limit, "offset": offset}
     column, direction = _sort(flt.sort)
-    ctes, matched = _page_ctes(_source(actor, flt, params), column, direction, bbox=bool(flt.bbox))
+    ctes, matched, order = _page_ctes(_source(actor, flt, params), column, direction, bbox=bool(flt.bbox))
+    if flt.as_of is None:
+        features = "asset_features f ON f.asset_id = page.id"
+        select = "f.feature"
+    else:
+        features = f"({_states(flt.as_of)}) AS s ON s.id = page.id {_JOINS}"
+        select = _FEATURE_AS_OF
     rows = session.execute(text(
-        f"WITH {ctes} SELECT {matched} AS matched, {_FEATURE} AS feature "
-        f"FROM page JOIN ({_states(flt.as_of)}) AS s ON s.id = page.id {_JOINS} "
-        f"ORDER BY {_order_by(column, direction, 's.id')}"), params).all()
+        f"WITH {ctes} SELECT {matched} AS matched, {select} AS feature FROM page JOIN {features} ORDER BY {order}"),
+        params).all()
     return [row.feature for row in rows], (rows[0].matched if rows else None)
 
 
-def _page_ctes(source: str, column: str, direction: str, *, bbox: bool) -> tuple[str, str]:
-    """The CTEs ending with ``page`` (the page's ids), and the SQL of the count they give.
+def _page_ctes(source: str, column: str, direction: str, *, bbox: bool) -> tuple[str, str, str]:
+    """The CTEs ending with ``page`` (the page's ids, with their sort key unless it is the
+    id), the SQL of the count they give, and the ORDER BY of page's rows.
 
     Under a bbox, every match is read from the spatial index and sorted (walking the primary
     key in id order and discarding the rows outside the box took 135 ms at 1 M assets): the
     matches are kept so that the same scan counts them (a second scan took 15-20 ms for
     48,000 matches). Without one, the page walks the index of its order and counts nothing.
     """
-    if not bbox:
-        page = f"SELECT s.id {source} ORDER BY {_order_by(column, direction, 's.id')} LIMIT :limit OFFSET :offset"
-        return f"page AS MATERIALIZED ({page})", "NULL::bigint"
     if column == "s.id":
-        key, order = "", f"id {direction}"
+        key, carried, order, page_order = "", "id", f"id {direction}", f"page.id {direction}"
     else:
-        key, order = f", {column} AS sort_key", _order_by("sort_key", direction, "id")
+        key, carried = f", {column} AS sort_key", "id, sort_key"
+        order, page_order = _order_by("sort_key", direction, "id"), _order_by("page.sort_key", direction, "page.id")
+    if not bbox:
+        page = f"SELECT s.id{key} {source} ORDER BY {_order_by(column, direction, 's.id')} LIMIT :limit OFFSET :offset"
+        return f"page AS MATERIALIZED ({page})", "NULL::bigint", page_order
     return (f"matches AS MATERIALIZED (SELECT s.id{key} {source}), "
-            f"page AS MATERIALIZED (SELECT id FROM matches ORDER BY {order} LIMIT :limit OFFSET :offset)",
-            "(SELECT count(*) FROM matches)")
+            f"page AS MATERIALIZED (SELECT {carried} FROM matches ORDER BY {order} LIMIT :limit OFFSET :offset)",
+            "(SELECT count(*) FROM matches)", page_order)
 
 
 def count_asset_features(session: Session, actor: User, flt: AssetFilter, cap: int | None = None) -> int | None:
@@ -285,9 +269,7 @@ def asset_feature(session: Session, actor: User, asset_id: int, as_of: datetime 
 def feature_of(asset: Asset) -> dict:
     """The stored state of an ORM asset as a feature (e.g. the 'current' side of a conflict)."""
     session = object_session(asset)
-    feature = session.execute(
-        text(f"SELECT {_FEATURE} FROM assets s {_JOINS} WHERE s.id = :id"), {"id": asset.id}
-    ).scalar_one()
+    feature = session.execute(text("SELECT feature FROM asset_features WHERE asset_id = :id"), {"id": asset.id}).scalar_one()
     return json.loads(feature)
 
 
