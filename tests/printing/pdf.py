@@ -66,7 +66,8 @@ def scale_bar(pdf: bytes, page: int = 0) -> tuple[float, float, int]:
         assert segments, "no scale bar on the page"
         length = max(r["x1"] for r in segments) - min(r["x0"] for r in segments)
         text = " ".join(plumbed.extract_text().replace("\u00a0", " ").split())
-    denominator = int(re.search(r"1:(\d{1,3}(?: \d{3})*)", text).group(1).replace(" ", ""))
+    # "1:500", "1:1 000" - never a time of day such as 11:02 (the page prints when it was made).
+    denominator = int(re.search(r"(?<![\d:])1:(\d{1,3}(?: \d{3})*)(?![\d:])", text).group(1).replace(" ", ""))
     ground, unit = re.search(r"\b0 \d+(?:[.,]\d+)? (\d+(?:[.,]\d+)?) (m|km)\b", text).groups()
     metres = float(ground.replace(",", ".")) * (1000 if unit == "km" else 1)
     return length, metres, denominator
